@@ -1,0 +1,101 @@
+#include "app/args.h"
+
+#include <charconv>
+
+#include "fmt/format.h"
+#include "app/exit_codes.h"
+
+namespace q50::app {
+
+int exit_code_for(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kDataLoss:
+      return kExitBadInput;
+    default:
+      return kExitIo;
+  }
+}
+
+absl::StatusOr<Args> Args::parse(const std::vector<std::string_view>& argv, const Spec& spec) {
+  Args a;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      a.help_ = true;
+      continue;
+    }
+    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
+      std::string_view name = arg.substr(2);
+      std::optional<std::string_view> inline_value;
+      if (const auto eq = name.find('='); eq != std::string_view::npos) {
+        inline_value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      if (spec.switches.contains(name)) {
+        if (inline_value) return absl::InvalidArgumentError(fmt::format("{}{}{}", "--", name, " takes no value"));
+        a.switches_.emplace(name);
+        continue;
+      }
+      if (!spec.valued.contains(name)) {
+        return absl::InvalidArgumentError(fmt::format("{}{}", "unknown option --", name));
+      }
+      if (!inline_value) {
+        if (i + 1 >= argv.size()) {
+          return absl::InvalidArgumentError(fmt::format("{}{}{}", "--", name, " needs a value"));
+        }
+        inline_value = argv[++i];
+      }
+      a.values_[std::string(name)] = std::string(*inline_value);
+      continue;
+    }
+    if (a.positional_.size() >= spec.max_positional) {
+      return absl::InvalidArgumentError(fmt::format("{}{}{}", "unexpected argument '", arg, "'"));
+    }
+    a.positional_.emplace_back(arg);
+  }
+  return a;
+}
+
+bool Args::has(std::string_view name) const {
+  return switches_.contains(name) || values_.contains(name);
+}
+
+std::optional<std::string> Args::get(std::string_view name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::StatusOr<std::string> Args::require(std::string_view name) const {
+  if (auto v = get(name)) return *v;
+  return absl::InvalidArgumentError(fmt::format("{}{}", "missing --", name));
+}
+
+absl::StatusOr<double> Args::get_double(std::string_view name, double fallback) const {
+  const auto v = get(name);
+  if (!v) return fallback;
+  double out = 0;
+  const auto res = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size()) {
+    return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}", "--", name, ": bad number '", *v, "'"));
+  }
+  return out;
+}
+
+absl::StatusOr<long long> Args::get_int(std::string_view name, long long fallback) const {
+  const auto v = get(name);
+  if (!v) return fallback;
+  long long out = 0;
+  const auto res = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size()) {
+    return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}", "--", name, ": bad integer '", *v, "'"));
+  }
+  return out;
+}
+
+}  // namespace q50::app

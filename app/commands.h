@@ -1,0 +1,26 @@
+#ifndef Q50SIM_APP_COMMANDS_H_
+#define Q50SIM_APP_COMMANDS_H_
+
+#include <string_view>
+#include <vector>
+
+namespace q50::app {
+
+// Every subcommand takes its own arguments (argv after the command name), prints its own
+// --help, and returns an exit code from app/exit_codes.h. Errors go to stderr.
+using CommandFn = int (*)(const std::vector<std::string_view>& args);
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;  // one line for `q50sim --help`
+  CommandFn run;
+};
+
+int run_demo(const std::vector<std::string_view>& args);      // app/cmd_demo.cc
+int run_signals(const std::vector<std::string_view>& args);   // app/cmd_signals.cc
+int run_features(const std::vector<std::string_view>& args);  // app/cmd_features.cc
+int run_compare(const std::vector<std::string_view>& args);   // app/cmd_compare.cc
+
+}  // namespace q50::app
+
+#endif  // Q50SIM_APP_COMMANDS_H_

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages q50sim builds and tests with. Idempotent: packages already
+# present are skipped, and apt is only touched when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang-14 lld-14
+  libboost-test-dev
+  librapidcheck-dev
+  libabsl-dev
+  libcereal-dev
+  libssl-dev
+  libcpp-httplib-dev
+  libfmt-dev
+  libtomlplusplus-dev
+  nlohmann-json3-dev
+)
+# Extra packages callers may ask for (e.g. chromium for report screenshots).
+packages+=("$@")
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install_deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install_deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,251 @@
+#include "io/csv.h"
+
+#include <charconv>
+#include <cmath>
+#include <utility>
+
+#include "fmt/format.h"
+#include "fmt/ranges.h"
+#include "core/check.h"
+#include "io/atomic_file.h"
+#include "io/number_format.h"
+
+namespace q50::io {
+namespace {
+
+// Shows a field in an error message; long fields are cut so a message stays one line.
+std::string quote(std::string_view text) {
+  if (text.size() > 60) return fmt::format("{}{}{}", "'", text.substr(0, 57), "...'");
+  return fmt::format("{}{}{}", "'", text, "'");
+}
+
+}  // namespace
+
+absl::StatusOr<CsvTable> CsvTable::read(const std::string& path) {
+  auto content = read_file(path);
+  if (!content.ok()) return content.status();
+  return parse(path, *std::move(content));
+}
+
+absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) {
+  CsvTable t;
+  t.path_ = std::move(name);
+  t.content_ = std::move(content);
+  const std::string_view text = t.content_;
+  if (text.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}{}", t.path_, ": empty file (expected a header line)"));
+  }
+
+  std::size_t pos = 0;
+  std::size_t line_no = 0;
+  std::size_t blank_line = 0;  // first blank line seen, 0 if none
+  while (pos < text.size()) {
+    ++line_no;
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::size_t stop = end;
+    if (stop > pos && text[stop - 1] == '\r') --stop;
+    const std::size_t line_begin = pos;
+    pos = end + 1;
+    if (stop == line_begin) {
+      if (blank_line == 0) blank_line = line_no;
+      continue;
+    }
+    if (blank_line != 0) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}{}{}{}", t.path_, ":", blank_line, ": blank line inside the data"));
+    }
+    // Split the line into fields.
+    std::size_t n = 0;
+    std::size_t f = line_begin;
+    const std::size_t first_field = t.fields_.size();
+    while (true) {
+      std::size_t comma = text.find(',', f);
+      if (comma == std::string_view::npos || comma > stop) comma = stop;
+      if (comma > f && text[f] == '"') {
+        return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}", t.path_, ":", line_no, ": field ", n + 1, " is quoted; quoted fields are not supported"));
+      }
+      t.fields_.push_back({f, comma - f});
+      ++n;
+      if (comma == stop) break;
+      f = comma + 1;
+    }
+    if (line_no == 1) {
+      for (std::size_t i = first_field; i < t.fields_.size(); ++i) {
+        t.header_.emplace_back(text.substr(t.fields_[i].begin, t.fields_[i].size));
+      }
+      t.fields_.clear();
+      continue;
+    }
+    if (n != t.header_.size()) {
+      return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}{}", t.path_, ":", line_no, ": ", n, " fields, but the header has ", t.header_.size()));
+    }
+    t.line_of_row_.push_back(line_no);
+  }
+  if (t.header_.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}{}", t.path_, ": empty file (expected a header line)"));
+  }
+  return t;
+}
+
+std::optional<std::size_t> CsvTable::find_column(std::string_view name) const {
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::size_t> CsvTable::require_column(std::string_view name) const {
+  if (auto i = find_column(name)) return *i;
+  return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}", path_, ":1: missing column '", name, "' (header has: ", fmt::join(header_, ","), ")"));
+}
+
+std::string_view CsvTable::field(std::size_t row, std::size_t col) const {
+  Q50_CHECK(row < rows() && col < cols(), "CSV field index out of range");
+  const Span s = fields_[row * cols() + col];
+  return std::string_view(content_).substr(s.begin, s.size);
+}
+
+absl::Status CsvTable::field_error(std::size_t row, std::size_t col,
+                                   std::string_view what) const {
+  return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}{}{}{}{}", path_, ":", line(row), ": column '", header_[col], "': ", what, " (got ", quote(field(row, col)), ")"));
+}
+
+absl::StatusOr<double> CsvTable::f64(std::size_t row, std::size_t col,
+                                     FloatPolicy policy) const {
+  const std::string_view s = field(row, col);
+  if (s.empty()) {
+    if (policy == FloatPolicy::kFinite) return field_error(row, col, "empty number");
+    return std::nan("");
+  }
+  double v = 0;
+  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (res.ec == std::errc::result_out_of_range) {
+    return field_error(row, col, "number out of double range");
+  }
+  if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+    return field_error(row, col, "bad number");
+  }
+  if (policy == FloatPolicy::kFinite && !std::isfinite(v)) {
+    return field_error(row, col, "NaN or infinity where a finite number is required");
+  }
+  if (policy == FloatPolicy::kAllowNan && std::isinf(v)) {
+    return field_error(row, col, "infinity is not allowed");
+  }
+  return v;
+}
+
+absl::StatusOr<float> CsvTable::f32(std::size_t row, std::size_t col,
+                                    FloatPolicy policy) const {
+  auto v = f64(row, col, policy);
+  if (!v.ok()) return v.status();
+  if (std::isfinite(*v) && std::fabs(*v) > 3.4028234663852886e38) {
+    return field_error(row, col, "number out of float32 range");
+  }
+  return static_cast<float>(*v);
+}
+
+absl::StatusOr<std::int64_t> CsvTable::i64(std::size_t row, std::size_t col) const {
+  const std::string_view s = field(row, col);
+  std::int64_t v = 0;
+  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+    return field_error(row, col, "bad integer");
+  }
+  return v;
+}
+
+absl::StatusOr<bool> CsvTable::bool01(std::size_t row, std::size_t col) const {
+  const std::string_view s = field(row, col);
+  if (s == "1") return true;
+  if (s == "0") return false;
+  return field_error(row, col, "expected 0 or 1");
+}
+
+absl::StatusOr<TimestampNs> CsvTable::timestamp(std::size_t row, std::size_t col) const {
+  if (auto ts = parse_timestamp(field(row, col))) return *ts;
+  return field_error(row, col, "bad timestamp, expected 'YYYY-MM-DD HH:MM:SS'");
+}
+
+absl::StatusOr<std::vector<TimestampNs>> CsvTable::increasing_timestamps(std::size_t col) const {
+  std::vector<TimestampNs> out;
+  out.reserve(rows());
+  for (std::size_t r = 0; r < rows(); ++r) {
+    auto ts = timestamp(r, col);
+    if (!ts.ok()) return ts.status();
+    if (!out.empty() && *ts <= out.back()) {
+      return field_error(r, col,
+                         fmt::format("{}{}{}{}{}", *ts == out.back() ? "duplicate" : "out-of-order", " timestamp; line ", line(r - 1), " has ", quote(field(r - 1, col))));
+    }
+    out.push_back(*ts);
+  }
+  return out;
+}
+
+CsvWriter::CsvWriter(const std::vector<std::string>& header) : cols_(header.size()) {
+  buf_ = fmt::format("{}", fmt::join(header, ","));
+  buf_ += '\n';
+}
+
+void CsvWriter::sep() {
+  if (in_row_ > 0) buf_ += ',';
+  ++in_row_;
+}
+
+CsvWriter& CsvWriter::str(std::string_view text) {
+  sep();
+  buf_ += text;
+  return *this;
+}
+
+CsvWriter& CsvWriter::f64(double v) {
+  sep();
+  append_py_repr(buf_, v);
+  return *this;
+}
+
+CsvWriter& CsvWriter::f32(float v) {
+  sep();
+  append_py_repr_f32(buf_, v);
+  return *this;
+}
+
+CsvWriter& CsvWriter::i64(std::int64_t v) {
+  sep();
+  char tmp[24];
+  const auto res = std::to_chars(tmp, tmp + sizeof tmp, v);
+  buf_.append(tmp, res.ptr);
+  return *this;
+}
+
+CsvWriter& CsvWriter::boolean(bool v) {
+  sep();
+  buf_ += v ? '1' : '0';
+  return *this;
+}
+
+CsvWriter& CsvWriter::timestamp(TimestampNs ts_ns) {
+  sep();
+  append_timestamp(buf_, ts_ns);
+  return *this;
+}
+
+CsvWriter& CsvWriter::empty() {
+  sep();
+  return *this;
+}
+
+void CsvWriter::end_row() {
+  Q50_CHECK(in_row_ == cols_, "CSV row has the wrong number of fields");
+  buf_ += '\n';
+  in_row_ = 0;
+}
+
+absl::Status CsvWriter::commit(const std::string& path) const {
+  Q50_CHECK(in_row_ == 0, "CSV row left open at commit");
+  return write_file_atomic(path, buf_);
+}
+
+}  // namespace q50::io

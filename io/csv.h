@@ -1,0 +1,108 @@
+#ifndef Q50SIM_IO_CSV_H_
+#define Q50SIM_IO_CSV_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/timestamp.h"
+
+namespace q50::io {
+
+// How a float field may be written. The reference format writes NaN as an empty field.
+enum class FloatPolicy {
+  kFinite,    // a finite number; empty, nan and inf are errors
+  kAllowNan,  // empty or "nan" give NaN; inf is an error
+  kAny,       // anything from_chars accepts, empty = NaN
+};
+
+// A whole comma-separated file held in memory: one header row, unquoted fields, "\n" or "\r\n"
+// line ends. Every typed accessor fails with a message that names the file, the 1-based line,
+// the column and the offending text, so a person can fix the input without a debugger.
+class CsvTable {
+ public:
+  // Reads and splits path. Fails on: unreadable file, empty file (no header), a blank line
+  // before the end, a quoted field, or a row whose field count differs from the header's.
+  static absl::StatusOr<CsvTable> read(const std::string& path);
+  // The same from text in memory; name stands in for the path in messages.
+  static absl::StatusOr<CsvTable> parse(std::string name, std::string content);
+
+  const std::string& path() const { return path_; }
+  std::size_t rows() const { return line_of_row_.size(); }
+  std::size_t cols() const { return header_.size(); }
+  const std::vector<std::string>& header() const { return header_; }
+
+  std::optional<std::size_t> find_column(std::string_view name) const;
+  // The column's index, or NotFound naming the file, the column and the header it has.
+  absl::StatusOr<std::size_t> require_column(std::string_view name) const;
+
+  std::string_view field(std::size_t row, std::size_t col) const;
+  // 1-based line number of data row `row` in the file (the header is line 1).
+  std::size_t line(std::size_t row) const { return line_of_row_[row]; }
+
+  absl::StatusOr<double> f64(std::size_t row, std::size_t col,
+                             FloatPolicy policy = FloatPolicy::kFinite) const;
+  // Parsed as double, then narrowed to float (exact for the reference's float32 columns).
+  absl::StatusOr<float> f32(std::size_t row, std::size_t col,
+                            FloatPolicy policy = FloatPolicy::kFinite) const;
+  absl::StatusOr<std::int64_t> i64(std::size_t row, std::size_t col) const;
+  // "0" or "1" only.
+  absl::StatusOr<bool> bool01(std::size_t row, std::size_t col) const;
+  // "YYYY-MM-DD HH:MM:SS".
+  absl::StatusOr<TimestampNs> timestamp(std::size_t row, std::size_t col) const;
+
+  // Parses column col as timestamps and checks they strictly increase: an unsorted or
+  // duplicate key is an error naming both lines.
+  absl::StatusOr<std::vector<TimestampNs>> increasing_timestamps(std::size_t col) const;
+
+  // InvalidArgument "path:line: column 'name': what (got 'text')".
+  absl::Status field_error(std::size_t row, std::size_t col, std::string_view what) const;
+
+ private:
+  struct Span {
+    std::size_t begin;
+    std::size_t size;
+  };
+  CsvTable() = default;
+
+  std::string path_;
+  std::string content_;
+  std::vector<std::string> header_;
+  std::vector<Span> fields_;  // rows() * cols(), row-major
+  std::vector<std::size_t> line_of_row_;
+};
+
+// Builds a CSV file in memory; commit() writes it atomically (temp file + rename), so a failed
+// run never leaves a half-written output behind.
+class CsvWriter {
+ public:
+  explicit CsvWriter(const std::vector<std::string>& header);
+
+  CsvWriter& str(std::string_view text);
+  CsvWriter& f64(double v);   // Python repr; NaN = empty field
+  CsvWriter& f32(float v);    // exact float64 value of the float32, Python repr
+  CsvWriter& i64(std::int64_t v);
+  CsvWriter& boolean(bool v);  // 0 / 1
+  CsvWriter& timestamp(TimestampNs ts_ns);
+  CsvWriter& empty();  // an empty field
+  // Ends the current row; a programmer error (abort) if its field count is wrong.
+  void end_row();
+
+  const std::string& text() const { return buf_; }
+  absl::Status commit(const std::string& path) const;
+
+ private:
+  void sep();
+  std::string buf_;
+  std::size_t cols_;
+  std::size_t in_row_ = 0;
+};
+
+}  // namespace q50::io
+
+#endif  // Q50SIM_IO_CSV_H_

@@ -1,0 +1,23 @@
+#ifndef Q50SIM_IO_NUMBER_FORMAT_H_
+#define Q50SIM_IO_NUMBER_FORMAT_H_
+
+#include <string>
+
+namespace q50::io {
+
+// Appends Python's repr() of v: the shortest decimal that parses back to the same double,
+// in fixed notation when the decimal exponent is in [-4, 16) ("0.0005", "100.0", "-0.0"),
+// otherwise scientific with a signed, at least two-digit exponent ("1e-05", "1.5e+16").
+// NaN appends nothing (the reference files write NaN as an empty field); infinities append
+// "inf" / "-inf". This is the encoding of every float column in ../shared/reference.
+void append_py_repr(std::string& out, double v);
+
+// The same for a float32 value: Python writes the exact float64 value of the float32
+// ("4308.830078125"), so this is append_py_repr(static_cast<double>(v)).
+void append_py_repr_f32(std::string& out, float v);
+
+std::string py_repr(double v);
+
+}  // namespace q50::io
+
+#endif  // Q50SIM_IO_NUMBER_FORMAT_H_

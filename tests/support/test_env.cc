@@ -1,0 +1,85 @@
+#include "tests/support/test_env.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/test/unit_test.hpp>
+
+namespace q50::testing {
+namespace fs = std::filesystem;
+
+std::string reference_dir() {
+  std::string dir;
+  if (const char* env = std::getenv("Q50SIM_REFERENCE_DIR"); env != nullptr && *env != '\0') {
+    dir = env;
+  } else if (const char* src = std::getenv("Q50SIM_SOURCE_DIR"); src != nullptr) {
+    dir = std::string(src) + "/../shared/reference";
+  } else {
+    dir = "../shared/reference";
+  }
+  BOOST_REQUIRE_MESSAGE(fs::is_directory(dir),
+                        "reference directory " << dir
+                                               << " is missing: agreement tests need the existing "
+                                                  "system's reference data (set Q50SIM_REFERENCE_DIR)");
+  return dir;
+}
+
+std::string q50sim_bin() {
+  const char* env = std::getenv("Q50SIM_BIN");
+  BOOST_REQUIRE_MESSAGE(env != nullptr, "Q50SIM_BIN is not set (run the tests through ctest)");
+  return env;
+}
+
+std::string make_temp_dir(const std::string& name) {
+  const fs::path dir = fs::current_path() / "test_tmp" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+RunResult run_process(const std::vector<std::string>& argv) {
+  // Outputs go through temp files so a chatty child can never dead-lock on a full pipe.
+  const std::string base = make_temp_dir("proc_" + std::to_string(getpid()));
+  const std::string out_path = base + "/stdout";
+  const std::string err_path = base + "/stderr";
+  const pid_t pid = fork();
+  BOOST_REQUIRE_MESSAGE(pid >= 0, "fork failed");
+  if (pid == 0) {
+    std::FILE* o = std::freopen(out_path.c_str(), "w", stdout);
+    std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
+    if (o == nullptr || e == nullptr) _exit(127);
+    std::vector<char*> cargv;
+    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_text(out_path);
+  r.err = read_text(err_path);
+  return r;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+bool file_exists(const std::string& path) { return fs::exists(path); }
+
+}  // namespace q50::testing

@@ -1,0 +1,34 @@
+#ifndef Q50SIM_TESTS_SUPPORT_TEST_ENV_H_
+#define Q50SIM_TESTS_SUPPORT_TEST_ENV_H_
+
+#include <string>
+#include <vector>
+
+namespace q50::testing {
+
+// The existing system's reference directory: $Q50SIM_REFERENCE_DIR, else ../shared/reference
+// beside the source tree. Fails the calling test (BOOST_REQUIRE) when it does not exist: in CI
+// the data is always there, so a missing directory is an error, never a skip.
+std::string reference_dir();
+
+// Path of the built q50sim binary ($Q50SIM_BIN, set by ctest).
+std::string q50sim_bin();
+
+// A fresh, empty directory under the build tree for one test's outputs.
+std::string make_temp_dir(const std::string& name);
+
+// Runs argv (argv[0] is the program) with stdout and stderr captured; returns the exit code.
+struct RunResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+RunResult run_process(const std::vector<std::string>& argv);
+
+std::string read_text(const std::string& path);
+void write_text(const std::string& path, const std::string& text);
+bool file_exists(const std::string& path);
+
+}  // namespace q50::testing
+
+#endif  // Q50SIM_TESTS_SUPPORT_TEST_ENV_H_
