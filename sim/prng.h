@@ -1,0 +1,48 @@
+#ifndef Q50SIM_SIM_PRNG_H_
+#define Q50SIM_SIM_PRNG_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace q50::sim {
+
+// The one PRNG of q50sim: xoshiro256** seeded through SplitMix64. Every distribution below is
+// written on integers (or exact integer-to-double conversions), so a seed gives the same
+// numbers under any compiler and standard library — unlike std::*_distribution.
+class Prng {
+ public:
+  explicit Prng(std::uint64_t seed);
+
+  // An independent stream named `name` (e.g. fork("latency")): a function of this stream's
+  // seed and the name only, not of how many numbers were drawn, so adding draws to one
+  // stream never shifts another.
+  Prng fork(std::string_view name) const;
+
+  std::uint64_t next_u64();
+  // Uniform integer in [0, bound), bound > 0, without modulo bias (Lemire's method).
+  std::uint64_t below(std::uint64_t bound);
+  // Uniform double in [0, 1) with 53 random bits.
+  double uniform01();
+  // True with probability num/den (integers, exact).
+  bool chance(std::uint64_t num, std::uint64_t den);
+  // Approximately standard normal: Irwin–Hall sum of 12 uniforms minus 6 (mean 0, variance 1,
+  // support [-6, 6]). Exact integer arithmetic until one final scaling.
+  double normal();
+
+  std::uint64_t seed() const { return seed_; }
+
+ private:
+  std::uint64_t seed_;
+  std::uint64_t s_[4];
+};
+
+// SplitMix64 step: advances *state and returns the next output.
+std::uint64_t splitmix64(std::uint64_t* state);
+
+// 64-bit FNV-1a of bytes, continuing from `hash` (start with kFnvOffset).
+inline constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = kFnvOffset);
+
+}  // namespace q50::sim
+
+#endif  // Q50SIM_SIM_PRNG_H_

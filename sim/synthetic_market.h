@@ -1,0 +1,69 @@
+#ifndef Q50SIM_SIM_SYNTHETIC_MARKET_H_
+#define Q50SIM_SIM_SYNTHETIC_MARKET_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/timestamp.h"
+
+namespace q50::sim {
+
+// Market regimes of the synthetic generator. Hourly log returns are drift + vol * N(0,1).
+enum class MarketRegime : std::uint8_t { kQuiet, kNormal, kTrending, kVolatile, kCrash };
+
+std::string_view regime_name(MarketRegime r);
+
+struct RegimeSpan {
+  MarketRegime regime;
+  std::int64_t bars;
+};
+
+struct SyntheticMarketParams {
+  std::uint64_t seed = 1;
+  TimestampNs start_ts_ns = 0;
+  TimestampNs bar_ns = kNsPerHour;
+  double start_price = 30000.0;
+  // Repeated until `bars` bars exist.
+  std::vector<RegimeSpan> schedule;
+  std::int64_t bars = 0;
+};
+
+struct SyntheticBar {
+  TimestampNs ts_ns;
+  float close;  // float32, as qlib stores closes
+  MarketRegime regime;
+};
+
+// Generates bars [0, bars): close_0 = start_price, close_t = close_{t-1} * exp(r_t), with r_t
+// from the regime of bar t. Deterministic in params (named PRNG stream "market").
+std::vector<SyntheticBar> generate_market(const SyntheticMarketParams& params);
+
+// A forecaster with configurable skill: for the label truth_t (the existing system's LABEL0,
+// the return from bar t+1 to t+2), q50 = skill * truth_t + (1 - skill) * noise * sigma, where
+// sigma is the regime's hourly vol; q10/q90 = q50 -/+ 1.2816 * sigma * calibration (1.0 means
+// the band is as wide as the true 10–90% range). Deterministic (PRNG stream "forecaster").
+struct ForecasterParams {
+  std::uint64_t seed = 1;
+  double skill = 0.3;        // 0 = pure noise, 1 = perfect foresight of q50
+  double calibration = 1.0;  // band width multiplier
+};
+
+struct QuantileForecast {
+  double q10;
+  double q50;
+  double q90;
+};
+
+// truth has one entry per bar (NaN where the label is unknown); the result has the same size.
+std::vector<QuantileForecast> forecast_quantiles(const std::vector<SyntheticBar>& bars,
+                                                 const std::vector<double>& truth,
+                                                 const ForecasterParams& params);
+
+// Hourly log-return volatility and drift of a regime (documented constants).
+double regime_vol(MarketRegime r);
+double regime_drift(MarketRegime r);
+
+}  // namespace q50::sim
+
+#endif  // Q50SIM_SIM_SYNTHETIC_MARKET_H_
