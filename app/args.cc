@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "fmt/format.h"
 #include "app/exit_codes.h"
+#include "fmt/format.h"
 
 namespace q50::app {
 
@@ -37,16 +37,17 @@ absl::StatusOr<Args> Args::parse(const std::vector<std::string_view>& argv, cons
         name = name.substr(0, eq);
       }
       if (spec.switches.contains(name)) {
-        if (inline_value) return absl::InvalidArgumentError(fmt::format("{}{}{}", "--", name, " takes no value"));
+        if (inline_value)
+          return absl::InvalidArgumentError(fmt::format("--{} takes no value", name));
         a.switches_.emplace(name);
         continue;
       }
       if (!spec.valued.contains(name)) {
-        return absl::InvalidArgumentError(fmt::format("{}{}", "unknown option --", name));
+        return absl::InvalidArgumentError(fmt::format("unknown option --{}", name));
       }
       if (!inline_value) {
         if (i + 1 >= argv.size()) {
-          return absl::InvalidArgumentError(fmt::format("{}{}{}", "--", name, " needs a value"));
+          return absl::InvalidArgumentError(fmt::format("--{} needs a value", name));
         }
         inline_value = argv[++i];
       }
@@ -54,7 +55,7 @@ absl::StatusOr<Args> Args::parse(const std::vector<std::string_view>& argv, cons
       continue;
     }
     if (a.positional_.size() >= spec.max_positional) {
-      return absl::InvalidArgumentError(fmt::format("{}{}{}", "unexpected argument '", arg, "'"));
+      return absl::InvalidArgumentError(fmt::format("unexpected argument '{}'", arg));
     }
     a.positional_.emplace_back(arg);
   }
@@ -73,7 +74,7 @@ std::optional<std::string> Args::get(std::string_view name) const {
 
 absl::StatusOr<std::string> Args::require(std::string_view name) const {
   if (auto v = get(name)) return *v;
-  return absl::InvalidArgumentError(fmt::format("{}{}", "missing --", name));
+  return absl::InvalidArgumentError(fmt::format("missing --{}", name));
 }
 
 absl::StatusOr<double> Args::get_double(std::string_view name, double fallback) const {
@@ -82,7 +83,7 @@ absl::StatusOr<double> Args::get_double(std::string_view name, double fallback) 
   double out = 0;
   const auto res = std::from_chars(v->data(), v->data() + v->size(), out);
   if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size()) {
-    return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}", "--", name, ": bad number '", *v, "'"));
+    return absl::InvalidArgumentError(fmt::format("--{}: bad number '{}'", name, *v));
   }
   return out;
 }
@@ -93,7 +94,7 @@ absl::StatusOr<long long> Args::get_int(std::string_view name, long long fallbac
   long long out = 0;
   const auto res = std::from_chars(v->data(), v->data() + v->size(), out);
   if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size()) {
-    return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}", "--", name, ": bad integer '", *v, "'"));
+    return absl::InvalidArgumentError(fmt::format("--{}: bad integer '{}'", name, *v));
   }
   return out;
 }

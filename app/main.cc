@@ -9,11 +9,13 @@
 namespace {
 
 constexpr std::array kCommands = {
-    q50::app::Command{"demo", "run the signal pipeline over the embedded synthetic series and summarise it",
+    q50::app::Command{"demo",
+                      "run the signal pipeline over the embedded synthetic series and summarise it",
                       q50::app::run_demo},
     q50::app::Command{"signals", "compute the Q50 signal columns from q10/q50/q90 + vol features",
                       q50::app::run_signals},
-    q50::app::Command{"features", "compute qlib features (log return, Std6, vol_risk, ...) from qlib bins",
+    q50::app::Command{"features",
+                      "compute qlib features (log return, Std6, vol_risk, ...) from qlib bins",
                       q50::app::run_features},
     q50::app::Command{"compare", "per-column agreement report between two CSV files",
                       q50::app::run_compare},

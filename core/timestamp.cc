@@ -54,8 +54,8 @@ std::optional<unsigned> digits(std::string_view text, std::size_t pos, std::size
 }  // namespace
 
 std::optional<TimestampNs> parse_timestamp(std::string_view text) {
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
   const auto y = digits(text, 0, 4);

@@ -15,7 +15,7 @@ absl::Status write_file_atomic(const std::string& path, std::string_view content
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) {
     return absl::UnavailableError(
-        fmt::format("{}{}{}", path, ": cannot create output file: ", std::strerror(errno)));
+        fmt::format("{}: cannot create output file: {}", path, std::strerror(errno)));
   }
   const bool wrote = std::fwrite(content.data(), 1, content.size(), f) == content.size();
   const bool flushed = std::fflush(f) == 0;
@@ -24,13 +24,13 @@ absl::Status write_file_atomic(const std::string& path, std::string_view content
   if (!wrote || !flushed || !closed) {
     std::remove(tmp.c_str());
     return absl::UnavailableError(
-        fmt::format("{}{}{}", path, ": write failed: ", std::strerror(saved_errno)));
+        fmt::format("{}: write failed: {}", path, std::strerror(saved_errno)));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int rename_errno = errno;
     std::remove(tmp.c_str());
     return absl::UnavailableError(
-        fmt::format("{}{}{}", path, ": cannot move output into place: ", std::strerror(rename_errno)));
+        fmt::format("{}: cannot move output into place: {}", path, std::strerror(rename_errno)));
   }
   return absl::OkStatus();
 }
@@ -39,12 +39,12 @@ absl::StatusOr<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int e = errno;
-    if (e == ENOENT) return absl::NotFoundError(fmt::format("{}{}", path, ": no such file"));
-    return absl::UnavailableError(fmt::format("{}{}{}", path, ": cannot open: ", std::strerror(e)));
+    if (e == ENOENT) return absl::NotFoundError(fmt::format("{}: no such file", path));
+    return absl::UnavailableError(fmt::format("{}: cannot open: {}", path, std::strerror(e)));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return absl::UnavailableError(fmt::format("{}{}", path, ": read error"));
+  if (in.bad()) return absl::UnavailableError(fmt::format("{}: read error", path));
   return std::move(ss).str();
 }
 

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <utility>
 
+#include "core/check.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
-#include "core/check.h"
 #include "io/atomic_file.h"
 #include "io/number_format.h"
 
@@ -15,8 +15,8 @@ namespace {
 
 // Shows a field in an error message; long fields are cut so a message stays one line.
 std::string quote(std::string_view text) {
-  if (text.size() > 60) return fmt::format("{}{}{}", "'", text.substr(0, 57), "...'");
-  return fmt::format("{}{}{}", "'", text, "'");
+  if (text.size() > 60) return fmt::format("'{}...'", text.substr(0, 57));
+  return fmt::format("'{}'", text);
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) 
   const std::string_view text = t.content_;
   if (text.empty()) {
     return absl::InvalidArgumentError(
-        fmt::format("{}{}", t.path_, ": empty file (expected a header line)"));
+        fmt::format("{}: empty file (expected a header line)", t.path_));
   }
 
   std::size_t pos = 0;
@@ -54,7 +54,7 @@ absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) 
     }
     if (blank_line != 0) {
       return absl::InvalidArgumentError(
-          fmt::format("{}{}{}{}", t.path_, ":", blank_line, ": blank line inside the data"));
+          fmt::format("{}:{}: blank line inside the data", t.path_, blank_line));
     }
     // Split the line into fields.
     std::size_t n = 0;
@@ -64,7 +64,8 @@ absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) 
       std::size_t comma = text.find(',', f);
       if (comma == std::string_view::npos || comma > stop) comma = stop;
       if (comma > f && text[f] == '"') {
-        return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}", t.path_, ":", line_no, ": field ", n + 1, " is quoted; quoted fields are not supported"));
+        return absl::InvalidArgumentError(fmt::format(
+            "{}:{}: field {} is quoted; quoted fields are not supported", t.path_, line_no, n + 1));
       }
       t.fields_.push_back({f, comma - f});
       ++n;
@@ -79,13 +80,14 @@ absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) 
       continue;
     }
     if (n != t.header_.size()) {
-      return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}{}", t.path_, ":", line_no, ": ", n, " fields, but the header has ", t.header_.size()));
+      return absl::InvalidArgumentError(fmt::format("{}:{}: {} fields, but the header has {}",
+                                                    t.path_, line_no, n, t.header_.size()));
     }
     t.line_of_row_.push_back(line_no);
   }
   if (t.header_.empty()) {
     return absl::InvalidArgumentError(
-        fmt::format("{}{}", t.path_, ": empty file (expected a header line)"));
+        fmt::format("{}: empty file (expected a header line)", t.path_));
   }
   return t;
 }
@@ -99,7 +101,8 @@ std::optional<std::size_t> CsvTable::find_column(std::string_view name) const {
 
 absl::StatusOr<std::size_t> CsvTable::require_column(std::string_view name) const {
   if (auto i = find_column(name)) return *i;
-  return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}", path_, ":1: missing column '", name, "' (header has: ", fmt::join(header_, ","), ")"));
+  return absl::InvalidArgumentError(fmt::format("{}:1: missing column '{}' (header has: {})", path_,
+                                                name, fmt::join(header_, ",")));
 }
 
 std::string_view CsvTable::field(std::size_t row, std::size_t col) const {
@@ -108,13 +111,12 @@ std::string_view CsvTable::field(std::size_t row, std::size_t col) const {
   return std::string_view(content_).substr(s.begin, s.size);
 }
 
-absl::Status CsvTable::field_error(std::size_t row, std::size_t col,
-                                   std::string_view what) const {
-  return absl::InvalidArgumentError(fmt::format("{}{}{}{}{}{}{}{}{}{}", path_, ":", line(row), ": column '", header_[col], "': ", what, " (got ", quote(field(row, col)), ")"));
+absl::Status CsvTable::field_error(std::size_t row, std::size_t col, std::string_view what) const {
+  return absl::InvalidArgumentError(fmt::format("{}:{}: column '{}': {} (got {})", path_, line(row),
+                                                header_[col], what, quote(field(row, col))));
 }
 
-absl::StatusOr<double> CsvTable::f64(std::size_t row, std::size_t col,
-                                     FloatPolicy policy) const {
+absl::StatusOr<double> CsvTable::f64(std::size_t row, std::size_t col, FloatPolicy policy) const {
   const std::string_view s = field(row, col);
   if (s.empty()) {
     if (policy == FloatPolicy::kFinite) return field_error(row, col, "empty number");
@@ -137,8 +139,7 @@ absl::StatusOr<double> CsvTable::f64(std::size_t row, std::size_t col,
   return v;
 }
 
-absl::StatusOr<float> CsvTable::f32(std::size_t row, std::size_t col,
-                                    FloatPolicy policy) const {
+absl::StatusOr<float> CsvTable::f32(std::size_t row, std::size_t col, FloatPolicy policy) const {
   auto v = f64(row, col, policy);
   if (!v.ok()) return v.status();
   if (std::isfinite(*v) && std::fabs(*v) > 3.4028234663852886e38) {
@@ -177,7 +178,9 @@ absl::StatusOr<std::vector<TimestampNs>> CsvTable::increasing_timestamps(std::si
     if (!ts.ok()) return ts.status();
     if (!out.empty() && *ts <= out.back()) {
       return field_error(r, col,
-                         fmt::format("{}{}{}{}{}", *ts == out.back() ? "duplicate" : "out-of-order", " timestamp; line ", line(r - 1), " has ", quote(field(r - 1, col))));
+                         fmt::format("{} timestamp; line {} has {}",
+                                     *ts == out.back() ? "duplicate" : "out-of-order", line(r - 1),
+                                     quote(field(r - 1, col))));
     }
     out.push_back(*ts);
   }

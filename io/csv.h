@@ -84,8 +84,8 @@ class CsvWriter {
   explicit CsvWriter(const std::vector<std::string>& header);
 
   CsvWriter& str(std::string_view text);
-  CsvWriter& f64(double v);   // Python repr; NaN = empty field
-  CsvWriter& f32(float v);    // exact float64 value of the float32, Python repr
+  CsvWriter& f64(double v);  // Python repr; NaN = empty field
+  CsvWriter& f32(float v);   // exact float64 value of the float32, Python repr
   CsvWriter& i64(std::int64_t v);
   CsvWriter& boolean(bool v);  // 0 / 1
   CsvWriter& timestamp(TimestampNs ts_ns);

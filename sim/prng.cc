@@ -63,9 +63,7 @@ std::uint64_t Prng::below(std::uint64_t bound) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
-double Prng::uniform01() {
-  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
-}
+double Prng::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
 bool Prng::chance(std::uint64_t num, std::uint64_t den) {
   Q50_CHECK(den > 0, "Prng::chance needs a positive denominator");

@@ -9,11 +9,16 @@ namespace q50::sim {
 
 std::string_view regime_name(MarketRegime r) {
   switch (r) {
-    case MarketRegime::kQuiet: return "quiet";
-    case MarketRegime::kNormal: return "normal";
-    case MarketRegime::kTrending: return "trending";
-    case MarketRegime::kVolatile: return "volatile";
-    case MarketRegime::kCrash: return "crash";
+    case MarketRegime::kQuiet:
+      return "quiet";
+    case MarketRegime::kNormal:
+      return "normal";
+    case MarketRegime::kTrending:
+      return "trending";
+    case MarketRegime::kVolatile:
+      return "volatile";
+    case MarketRegime::kCrash:
+      return "crash";
   }
   return "unknown";
 }
@@ -23,20 +28,28 @@ std::string_view regime_name(MarketRegime r) {
 // 0.0029^2, 0.0063^2 and 0.011^2 (spec §3), so these regimes land in every variance band.
 double regime_vol(MarketRegime r) {
   switch (r) {
-    case MarketRegime::kQuiet: return 0.0022;
-    case MarketRegime::kNormal: return 0.0050;
-    case MarketRegime::kTrending: return 0.0060;
-    case MarketRegime::kVolatile: return 0.0130;
-    case MarketRegime::kCrash: return 0.0220;
+    case MarketRegime::kQuiet:
+      return 0.0022;
+    case MarketRegime::kNormal:
+      return 0.0050;
+    case MarketRegime::kTrending:
+      return 0.0060;
+    case MarketRegime::kVolatile:
+      return 0.0130;
+    case MarketRegime::kCrash:
+      return 0.0220;
   }
   return 0.0;
 }
 
 double regime_drift(MarketRegime r) {
   switch (r) {
-    case MarketRegime::kTrending: return 0.0008;
-    case MarketRegime::kCrash: return -0.0060;
-    default: return 0.0;
+    case MarketRegime::kTrending:
+      return 0.0008;
+    case MarketRegime::kCrash:
+      return -0.0060;
+    default:
+      return 0.0;
   }
 }
 
@@ -57,8 +70,8 @@ std::vector<SyntheticBar> generate_market(const SyntheticMarketParams& params) {
     const MarketRegime regime = params.schedule[span].regime;
     --left_in_span;
     if (i > 0) log_price += regime_drift(regime) + regime_vol(regime) * rng.normal();
-    bars.push_back({params.start_ts_ns + i * params.bar_ns,
-                    static_cast<float>(std::exp(log_price)), regime});
+    bars.push_back(
+        {params.start_ts_ns + i * params.bar_ns, static_cast<float>(std::exp(log_price)), regime});
   }
   return bars;
 }

@@ -1,9 +1,8 @@
 #include "io/number_format.h"
 
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
-
-#include <boost/test/unit_test.hpp>
 
 namespace q50::io {
 namespace {

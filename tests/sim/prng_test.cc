@@ -1,9 +1,8 @@
 #include "sim/prng.h"
 
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdint>
-
-#include <boost/test/unit_test.hpp>
 
 namespace q50::sim {
 namespace {

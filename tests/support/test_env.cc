@@ -3,12 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <boost/test/unit_test.hpp>
 
 namespace q50::testing {
 namespace fs = std::filesystem;
@@ -23,9 +22,10 @@ std::string reference_dir() {
     dir = "../shared/reference";
   }
   BOOST_REQUIRE_MESSAGE(fs::is_directory(dir),
-                        "reference directory " << dir
-                                               << " is missing: agreement tests need the existing "
-                                                  "system's reference data (set Q50SIM_REFERENCE_DIR)");
+                        "reference directory "
+                            << dir
+                            << " is missing: agreement tests need the existing "
+                               "system's reference data (set Q50SIM_REFERENCE_DIR)");
   return dir;
 }
 
