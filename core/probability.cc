@@ -28,7 +28,9 @@ ThreeWayProbs hb_quantiles_to_probabilities(double q10, double q50, double q90,
   }
   double up = p * (1 - neutral);
   double down = (1 - p) * (1 - neutral);
-  const double total = down + neutral + up;
+  // Summed in the original's order (up + down + neutral): addition is not associative, and the
+  // sum decides both whether to renormalise and the divisor.
+  const double total = up + down + neutral;
   if (std::fabs(total - 1.0) > 1e-10) {
     down /= total;
     neutral /= total;

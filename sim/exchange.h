@@ -1,0 +1,294 @@
+#ifndef Q50SIM_SIM_EXCHANGE_H_
+#define Q50SIM_SIM_EXCHANGE_H_
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/timestamp.h"
+#include "sim/exchange_models.h"
+#include "sim/fixed_point.h"
+#include "sim/instrument.h"
+
+// The mock exchange of the deterministic simulator: one spot instrument, one account, bar-driven
+// matching that feels like Binance spot (filters, order types, statuses, reject codes;
+// spec/binance-testnet.md). It owns neither the clock nor the event queue: the simulator calls
+// submit/cancel/on_bar with the current simulated time and schedules the returned events at
+// their ts_ns (Priority::kVenueResponse).
+//
+// Timing contract.
+//  - A request sent at now reaches the venue at arrival = now + latency, and arrivals never
+//    overtake each other (one FIFO connection): arrival = max(now + latency, last arrival).
+//  - The venue applies a request when it is sent, against the market it has seen so far (bars
+//    delivered up to now), and stamps every response at arrival. This is exact whenever no bar
+//    is published between now and arrival — the simulator's normal case, latency far below the
+//    bar length; under a longer latency spike the reference price is the one seen at sending.
+//  - An order matches only bars published after it arrived (arrival_ns < bar.ts_ns). Fills
+//    from on_bar are stamped at bar.ts_ns.
+//  - on_bar timestamps strictly increase; now never precedes the last bar (Q50_CHECK).
+//
+// Matching (FillModel).
+//  - Each order gets one "immediate" match as a taker at a reference price P: with kBarClose,
+//    at arrival against the latest bar's close (or at the first bar after arrival if none was
+//    seen yet); with kNextBarOpen, at the open of the first bar after arrival. A market order
+//    fills at P; a limit order fills at P if marketable (buy: limit >= P, sell: limit <= P).
+//  - An IOC order's unfilled rest then expires. A GTC limit rests: on every later bar (and on
+//    the rest of its first bar under kNextBarOpen) a buy fills when the bar trades through it
+//    (low < limit; <= with limit_touch_fills), a sell when high > limit, at the limit price as
+//    maker. A GTC market order that a participation cap left partly unfilled fills again at
+//    the next bar's P.
+//  - Participation: all our fills on one bar take at most max_participation_ppm of its volume,
+//    in order-id order (time priority); fill quantities are rounded down to the step size.
+//  - During an outage the venue rejects every request and matches nothing.
+//
+// Accounts (AccountConfig).
+//  - Spot: a sell locks its base at acceptance (rejected if free base is short); a buy limit
+//    locks notional at the limit + the larger fee rate; a market buy is checked against the
+//    reference price when one is known, and at every fill (the remainder expires if the cash
+//    is short). Balances never go negative.
+//  - Margin (the existing backtesters): the base position may go negative; with
+//    margin_checks_quote a buy whose cost exceeds free quote is rejected (existing system:
+//    "if cost > balance: return None"), otherwise quote may go negative too.
+//  - Fees and slippage are charged in quote (FixedPointAccounting), fees rounded up.
+
+namespace q50::sim {
+
+enum class OrderType : std::uint8_t { kMarket, kLimit };
+enum class TimeInForce : std::uint8_t { kGtc, kIoc };
+// Binance's statuses that a bar-driven venue produces. Rejected requests never become orders.
+enum class OrderStatus : std::uint8_t { kNew, kPartiallyFilled, kFilled, kCanceled, kExpired };
+
+std::string_view order_type_name(OrderType t);
+std::string_view tif_name(TimeInForce t);
+std::string_view order_status_name(OrderStatus s);
+
+// One bar of market data; prices in 1e-8 quote, volume in 1e-8 base. ts_ns is the instant the
+// bar is published (its end): its trading happened before ts_ns.
+struct Bar {
+  TimestampNs ts_ns = 0;
+  std::int64_t open_e8 = 0;
+  std::int64_t high_e8 = 0;
+  std::int64_t low_e8 = 0;
+  std::int64_t close_e8 = 0;
+  std::int64_t volume_e8 = 0;
+};
+
+struct OrderRequest {
+  // Binance's newClientOrderId rule: 1 to 36 of [A-Za-z0-9_-], unique among open orders.
+  std::string client_order_id;
+  std::string symbol;  // must be the instrument's symbol
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kMarket;
+  TimeInForce tif = TimeInForce::kGtc;
+  std::int64_t qty_e8 = 0;
+  std::int64_t price_e8 = 0;  // limit price; must be 0 for a market order
+};
+
+// Names the order by exchange id (order_id > 0) or by client id among open orders (else the
+// most recent order with that client id). When both are given they must name the same order.
+struct CancelRequest {
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+};
+
+enum class RequestKind : std::uint8_t { kNewOrder, kCancel };
+
+enum class RejectCode : std::uint8_t {
+  kInvalidRequest,       // -1102: malformed (symbol, client id, qty/price shape)
+  kFilterFailure,        // -1013: "Filter failure: <filter>"
+  kInsufficientBalance,  // -2010
+  kDuplicateOrder,       // -2010: client id of an open order
+  kRateLimited,          // -1015: too many new orders in the window
+  kVenueDown,            // -1001: outage window
+  kUnknownOrder,         // -2011: no such open order (never existed, canceled or expired)
+  kOrderAlreadyFilled,   // -2011: the order filled completely before the cancel arrived
+};
+
+std::string_view reject_code_name(RejectCode c);
+int binance_error_code(RejectCode c);
+
+struct OrderAccepted {
+  TimestampNs ts_ns = 0;
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kMarket;
+  TimeInForce tif = TimeInForce::kGtc;
+  std::int64_t qty_e8 = 0;
+  std::int64_t price_e8 = 0;
+};
+
+struct OrderRejected {
+  TimestampNs ts_ns = 0;
+  RequestKind request = RequestKind::kNewOrder;
+  std::int64_t order_id = 0;  // the cancel's target when known, else 0
+  std::string client_order_id;
+  RejectCode code = RejectCode::kInvalidRequest;
+  std::string reason;  // Binance's message text
+};
+
+struct Fill {
+  TimestampNs ts_ns = 0;
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+  std::int64_t trade_id = 0;  // sequential per venue
+  Side side = Side::kBuy;
+  Liquidity liquidity = Liquidity::kTaker;
+  std::int64_t qty_e8 = 0;
+  std::int64_t price_e8 = 0;
+  std::int64_t notional_e8 = 0;
+  std::int64_t fee_e8 = 0;       // in quote, rounded up
+  std::int64_t slippage_e8 = 0;  // in quote, taker fills only
+  std::int64_t filled_qty_e8 = 0;  // cumulative for the order, this fill included
+  std::int64_t leaves_qty_e8 = 0;  // still open after this fill
+};
+
+struct OrderCanceled {
+  TimestampNs ts_ns = 0;
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+  std::int64_t filled_qty_e8 = 0;
+};
+
+struct OrderExpired {
+  TimestampNs ts_ns = 0;
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+  std::int64_t filled_qty_e8 = 0;
+  std::string reason;
+};
+
+using VenueEvent = std::variant<OrderAccepted, OrderRejected, Fill, OrderCanceled, OrderExpired>;
+
+TimestampNs event_ts_ns(const VenueEvent& e);
+
+// Canonical single-line text for the journal: the event kind, then key=value fields in a fixed
+// order, integers only (amounts in e8 units), reason text last and quoted. Client ids are
+// printed with every byte outside [A-Za-z0-9_-] as \xHH, so a line never contains a space,
+// quote or newline that the venue did not put there.
+std::string describe(const VenueEvent& e);
+
+enum class AccountMode : std::uint8_t { kSpot, kMargin };
+
+struct AccountConfig {
+  AccountMode mode = AccountMode::kSpot;
+  bool margin_checks_quote = true;  // margin only: refuse buys that cost more than free quote
+  std::int64_t initial_base_e8 = 0;
+  std::int64_t initial_quote_e8 = 0;
+};
+
+struct ExchangeConfig {
+  Instrument instrument;
+  AccountConfig account;
+  FeeModel fee;
+  SlippageModel slippage;
+  LatencyModel latency;
+  FillModel fill;
+  RateLimit rate_limit;
+  std::vector<Outage> outages;  // [start, end) windows, in any order
+};
+
+// OK, or InvalidArgument naming the first bad field and its value (for scenario loaders).
+absl::Status validate_exchange_config(const ExchangeConfig& config);
+
+// free may go negative for base in margin mode (a short) and for quote in margin mode without
+// margin_checks_quote; locked is never negative.
+struct Balance {
+  std::int64_t free_e8 = 0;
+  std::int64_t locked_e8 = 0;
+  std::int64_t total_e8() const { return checked_add(free_e8, locked_e8); }
+};
+
+struct AccountState {
+  Balance base;
+  Balance quote;
+  std::int64_t fees_paid_e8 = 0;      // cumulative, quote
+  std::int64_t slippage_paid_e8 = 0;  // cumulative, quote
+};
+
+struct Order {
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kMarket;
+  TimeInForce tif = TimeInForce::kGtc;
+  std::int64_t qty_e8 = 0;
+  std::int64_t price_e8 = 0;
+  std::int64_t filled_qty_e8 = 0;
+  OrderStatus status = OrderStatus::kNew;
+  TimestampNs arrival_ns = 0;
+  bool immediate_done = false;  // the one taker match at the reference price has happened
+  std::int64_t locked_base_e8 = 0;   // spot sells
+  std::int64_t locked_quote_e8 = 0;  // spot buy limits
+
+  bool open() const { return status == OrderStatus::kNew || status == OrderStatus::kPartiallyFilled; }
+  std::int64_t leaves_qty_e8() const { return qty_e8 - filled_qty_e8; }
+};
+
+// Everything that changes while the venue runs: plain values and ordered containers only, so a
+// checkpoint can copy or serialise it and a restored venue continues identically.
+struct ExchangeState {
+  AccountState account;
+  std::map<std::int64_t, Order> orders;  // every accepted order (open and closed), by id
+  std::int64_t next_order_id = 1;
+  std::int64_t next_trade_id = 1;
+  std::uint64_t requests_sent = 0;  // index of the next latency draw
+  TimestampNs last_arrival_ns = std::numeric_limits<TimestampNs>::min();
+  RateLimiterState rate;
+  bool has_bar = false;
+  Bar last_bar;                       // the latest bar seen (valid when has_bar)
+  std::int64_t bar_volume_used_e8 = 0;  // our fills' share of last_bar's volume so far
+};
+
+class Exchange {
+ public:
+  // A fresh venue with the config's initial balances. The config must be valid
+  // (validate_exchange_config; checked).
+  explicit Exchange(ExchangeConfig config);
+  // Resumes from a checkpointed state.
+  Exchange(ExchangeConfig config, ExchangeState state);
+
+  // A new order sent at now_ns. Returns OrderRejected, or OrderAccepted followed by any
+  // immediate fills and expiry, all stamped at the arrival time.
+  std::vector<VenueEvent> submit(const OrderRequest& request, TimestampNs now_ns);
+  // A cancel sent at now_ns: OrderCanceled, or OrderRejected (kUnknownOrder,
+  // kOrderAlreadyFilled, kVenueDown, kInvalidRequest), stamped at the arrival time.
+  std::vector<VenueEvent> cancel(const CancelRequest& request, TimestampNs now_ns);
+  // A new bar: matches every eligible open order in id order; events stamped bar.ts_ns.
+  std::vector<VenueEvent> on_bar(const Bar& bar);
+
+  const AccountState& balances() const { return state_.account; }
+  // The account's base position (free + locked), negative for a margin short.
+  std::int64_t position_e8() const { return state_.account.base.total_e8(); }
+  const Order* find_order(std::int64_t order_id) const;
+  std::vector<Order> open_orders() const;
+  const ExchangeState& state() const { return state_; }
+  const ExchangeConfig& config() const { return config_; }
+
+ private:
+  struct Sink;  // collects events and applies account changes (exchange.cc)
+
+  TimestampNs arrival_for(TimestampNs now_ns);
+  std::vector<VenueEvent> accept(const OrderRequest& request, TimestampNs arrival_ns);
+  bool reserve(Order& order);
+  void match_immediate(Order& order, std::int64_t reference_price_e8, Sink& sink);
+  void match_resting(Order& order, const Bar& bar, Sink& sink);
+  void execute(Order& order, std::int64_t price_e8, Liquidity liquidity, Sink& sink);
+  std::int64_t fill_capacity_e8(const Order& order) const;
+  void settle(Order& order, std::int64_t qty_e8, std::int64_t price_e8, Liquidity liquidity,
+              Sink& sink);
+  void close(Order& order, OrderStatus status, Sink& sink, std::string_view reason);
+  std::int64_t reference_price_e8() const;
+
+  ExchangeConfig config_;
+  ExchangeState state_;
+};
+
+}  // namespace q50::sim
+
+#endif  // Q50SIM_SIM_EXCHANGE_H_
