@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <system_error>
 
 #include "core/check.h"
@@ -178,26 +179,38 @@ RiskDecision check_order(const AccountState& a, double order_qty, const RiskLimi
 
 namespace {
 
-// The largest |qty| in direction sign (+1/-1) the limits allow, before floating-point
-// rounding at the boundary is settled by check_order itself.
-double clamp_bound(const AccountState& a, double sign, const RiskLimits& l) {
+struct Bound {
+  double qty;           // the largest |qty| allowed, before rounding is settled
+  RejectReason reason;  // the limit that sets it
+};
+
+// The largest |qty| in direction sign (+1/-1) the limits allow, in real arithmetic.
+Bound clamp_bound(const AccountState& a, double sign, const RiskLimits& l) {
   const double before = std::fabs(a.position_qty);
   // The part of an opposite-direction order that only reduces the position (down to flat).
   const double reducible = a.position_qty * sign < 0 ? before : 0.0;
-  if (kill_switch_active(a, l) || !(a.equity > 0)) return reducible;
-  const double by_order = l.max_order_fraction * a.equity / a.price;
-  const double by_exposure = l.max_exposure_fraction * a.equity / a.price;
-  const double by_leverage = (l.max_leverage * a.equity - a.other_gross_notional) / a.price;
-  const double max_after = by_exposure < by_leverage ? by_exposure : by_leverage;
-  if (reducible == 0) {
-    // Adding to (or opening) a position: |after| = before + qty.
-    const double room = max_after - before;
-    return by_order < room ? by_order : room;
+  if (kill_switch_active(a, l)) return {reducible, RejectReason::kKillSwitch};
+  if (!(a.equity > 0)) return {reducible, RejectReason::kNonPositiveEquity};
+  Bound b{l.max_order_fraction * a.equity / a.price, RejectReason::kOrderCap};
+  // New exposure allowed on the order's side: |after| = qty - reducible, or before + qty.
+  const double base = reducible > 0 ? -reducible : before;
+  const double by_exposure = l.max_exposure_fraction * a.equity / a.price - base;
+  const double by_leverage =
+      (l.max_leverage * a.equity - a.other_gross_notional) / a.price - base;
+  if (by_exposure < b.qty) b = {by_exposure, RejectReason::kExposureCap};
+  if (by_leverage < b.qty) b = {by_leverage, RejectReason::kLeverageCap};
+  // A clamp at or below `reducible` only reduces, which the caps never forbid.
+  if (b.qty < reducible) b.qty = reducible;
+  return b;
+}
+
+// The smallest |qty| that passes both minimum-size checks (0 when there is no minimum).
+double min_order_size(const AccountState& a, const RiskLimits& l) {
+  double m = std::fmax(l.min_order_qty, l.min_notional / a.price);
+  for (int i = 0; i < 8 && (m < l.min_order_qty || m * a.price < l.min_notional); ++i) {
+    m = std::nextafter(m, std::numeric_limits<double>::infinity());
   }
-  // Flipping: |after| = qty - reducible; a clamp at or below `reducible` only reduces.
-  const double room = max_after + reducible;
-  const double capped = by_order < room ? by_order : room;
-  return capped > reducible ? capped : reducible;
+  return m;
 }
 
 }  // namespace
@@ -206,24 +219,37 @@ ClampedOrder clamp_order(const AccountState& account, double desired_qty,
                          const RiskLimits& limits) {
   const RiskDecision first = check_order(account, desired_qty, limits);
   if (first.accepted()) return {desired_qty, std::nullopt};
-  const RejectReason reason = first.reason();
+  RejectReason reason = first.reason();
   if (reason == RejectReason::kInvalidInput || reason == RejectReason::kZeroQuantity) {
     return {0.0, reason};
   }
   const double sign = desired_qty > 0 ? 1.0 : -1.0;
-  const double bound = clamp_bound(account, sign, limits);
   double qty = std::fabs(desired_qty);
-  if (bound < qty) qty = bound > 0 ? bound : 0.0;
-  // The bound is exact in real arithmetic; a few ulps down settle the rounding of the checks.
-  RejectReason last = reason;
-  for (int step = 0; step < 16 && qty > 0; ++step) {
+  const Bound bound = clamp_bound(account, sign, limits);
+  if (bound.qty < qty) {
+    qty = bound.qty > 0 ? bound.qty : 0.0;
+    reason = bound.reason;
+  }
+  // The bound is exact in real arithmetic; the checks round (position + qty, fraction * equity),
+  // so settle the boundary by stepping down, from a few ulps of the account's scale and
+  // doubling -- a handful of iterations at most -- but never below the minimum order size,
+  // which is tried last (it may coincide with a cap).
+  const double floor_qty = min_order_size(account, limits);
+  // A bound a few ulps under the minimum may be rounding: the minimum itself is still tried.
+  if (qty < floor_qty && floor_qty <= std::fabs(desired_qty)) qty = floor_qty;
+  const double scale = std::fabs(account.position_qty) + qty +
+                       (std::fabs(account.equity) + account.other_gross_notional) / account.price;
+  double step = scale * std::numeric_limits<double>::epsilon();
+  for (int i = 0; i < 64 && qty > 0; ++i) {
     const RiskDecision d = check_order(account, sign * qty, limits);
     if (d.accepted()) return {sign * qty, reason};
-    last = d.reason();
-    if (last == RejectReason::kBelowMinQty || last == RejectReason::kBelowMinNotional) break;
-    qty = std::nextafter(qty, 0.0);
+    reason = d.reason();
+    if (reason == RejectReason::kBelowMinQty || reason == RejectReason::kBelowMinNotional) break;
+    if (qty <= floor_qty) break;
+    qty = std::fmax(qty - step, floor_qty);
+    step *= 2;
   }
-  return {0.0, last};
+  return {0.0, reason};
 }
 
 }  // namespace q50

@@ -3,6 +3,8 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <optional>
+#include <span>
 
 #include "core/check.h"
 #include "core/numpy_tanh.h"

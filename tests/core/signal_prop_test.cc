@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/signal.h"
+#include "core/sizing.h"
 
 namespace q50 {
 namespace {
@@ -96,6 +97,13 @@ RC_BOOST_PROP(prop_kelly_in_range_and_never_nan_even_for_nan_inputs, ()) {
   RC_ASSERT(!std::isnan(r.kelly_position_size));
   RC_ASSERT(r.kelly_position_size >= 0.001);
   RC_ASSERT(r.kelly_position_size <= 0.5);
+}
+
+// compute_signal skips validated_kelly for tier 0 because its result is always the 0.001
+// floor there; this pins that identity on the shared function itself.
+RC_BOOST_PROP(prop_validated_kelly_at_confidence_zero_is_the_floor, ()) {
+  const double thr = *rc::gen::oneOf(wild(), rc::gen::just(0.0005));
+  RC_ASSERT(validated_kelly({*wild(), *wild(), *wild(), 0.0, std::nullopt, thr, 0.5}) == 0.001);
 }
 
 RC_BOOST_PROP(prop_batch_equals_row_by_row, ()) {

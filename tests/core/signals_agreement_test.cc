@@ -2,12 +2,12 @@
 // (shared/reference/signals, README §4 and §7): every case, every row, every column, in both
 // percentile modes. Discrete columns must match exactly, float columns to rtol 1e-12. Run with
 // --log_level=message for the per-column figures (bit-exact counts, max relative error).
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -93,7 +93,7 @@ ColumnResult compare_column(const SignalColumnSpec& spec, const std::vector<Sign
     if (same_bits(have, want)) {
       ++r.bit_exact;
     } else if (r.discrete || std::isnan(have) || std::isnan(want) || want == 0.0) {
-      rel = INFINITY;
+      rel = std::numeric_limits<double>::infinity();
     } else {
       rel = std::fabs(have - want) / std::fabs(want);
     }

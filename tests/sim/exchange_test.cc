@@ -17,6 +17,7 @@
 #include "sim/exchange_models.h"
 #include "sim/fixed_point.h"
 #include "sim/instrument.h"
+#include "sim/journal.h"
 #include "sim/prng.h"
 #include "tests/support/test_env.h"
 
@@ -589,6 +590,54 @@ BOOST_AUTO_TEST_CASE(restored_state_continues_identically) {
   BOOST_TEST(original.size() > 8u);
   BOOST_TEST(original == step(resumed));
   BOOST_TEST(ex.balances().quote.free_e8 == resumed.balances().quote.free_e8);
+}
+
+// A scripted 500-bar session driven by our PRNG (every model on, spot account). Its journal
+// fingerprint is pinned: a change means the venue's behaviour or its journal text changed,
+// and the same value under g++ and clang++ shows the venue is compiler-independent.
+BOOST_AUTO_TEST_CASE(session_fingerprint_is_pinned) {
+  ExchangeConfig cfg = spot_config();
+  cfg.account.initial_base_e8 = e8("5");
+  cfg.account.initial_quote_e8 = e8("2000");
+  cfg.fee = {200, 1000};
+  cfg.slippage = SlippageModel::volume(100, 5000, 3000);
+  cfg.latency = LatencyModel::uniform(kMs, 200 * kMs, Prng(42).fork("latency"));
+  cfg.latency.spikes = {{100 * kHour, 101 * kHour, 2 * kHour}};
+  cfg.fill.max_participation_ppm = 200'000;
+  cfg.rate_limit = {RateLimit::Kind::kFixedWindow, 2, kHour};
+  cfg.outages = {{300 * kHour, 305 * kHour}};
+  Exchange ex(cfg);
+  Prng rng = Prng(42).fork("session");
+  Journal journal(true);
+  auto record = [&](const std::vector<VenueEvent>& events) {
+    for (const VenueEvent& e : events) journal.append(describe(e));
+  };
+  std::int64_t price = e8("100");
+  for (TimestampNs i = 1; i <= 500; ++i) {
+    const std::int64_t close = std::max(e8("1"), price + (static_cast<std::int64_t>(rng.below(201)) - 100) * 1'000'000);
+    const std::int64_t wick = static_cast<std::int64_t>(rng.below(100)) * 1'000'000;
+    record(ex.on_bar(Bar{i * kHour, price, std::max(price, close) + wick,
+                         std::max(e8("0.5"), std::min(price, close) - wick), close,
+                         static_cast<std::int64_t>(rng.below(1000)) * 1'000'000}));
+    price = close;
+    for (std::uint64_t k = rng.below(4); k > 0; --k) {
+      OrderRequest r = rng.chance(1, 2) ? market(Side::kBuy, "0.1", "") : limit(Side::kBuy, "0.1", "1", "");
+      r.side = rng.chance(1, 2) ? Side::kBuy : Side::kSell;
+      r.qty_e8 = static_cast<std::int64_t>(rng.below(2000) + 1) * 100'000;
+      if (r.type == OrderType::kLimit) r.price_e8 = price + (static_cast<std::int64_t>(rng.below(401)) - 200) * 1'000'000;
+      r.tif = rng.chance(1, 4) ? TimeInForce::kIoc : TimeInForce::kGtc;
+      record(ex.submit(r, i * kHour + static_cast<TimestampNs>(rng.below(1000)) * kMs));
+    }
+    if (rng.chance(1, 5)) {
+      record(ex.cancel({static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(ex.state().next_order_id)) + 1), ""},
+                       i * kHour + 2000 * kMs));
+    }
+  }
+  BOOST_TEST_MESSAGE("session: " << journal.lines() << " lines, fingerprint 0x" << std::hex
+                                 << journal.fingerprint());
+  { std::ofstream("/tmp/exch_session.txt") << journal.text(); }
+  BOOST_TEST(journal.lines() == 0u);
+  BOOST_TEST(journal.fingerprint() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(config_validation_names_the_field_and_value) {
