@@ -59,27 +59,26 @@ RiskDecision check_caps(const AccountState& a, double order_qty, const RiskLimit
   const double order_notional = std::fabs(order_qty) * a.price;
   const double order_cap = l.max_order_fraction * a.equity;
   if (order_notional > order_cap) {
-    return RiskDecision::reject(
-        RejectReason::kOrderCap,
-        "per-trade cap: |qty| * price = " + num(order_notional) + " > " +
-            num(l.max_order_fraction) + " * equity " + num(a.equity) + " = " + num(order_cap));
+    return RiskDecision::reject(RejectReason::kOrderCap,
+                                "per-trade cap: |qty| * price = " + num(order_notional) + " > " +
+                                    num(l.max_order_fraction) + " * equity " + num(a.equity) +
+                                    " = " + num(order_cap));
   }
   const double exposure = std::fabs(a.position_qty + order_qty) * a.price;
   const double exposure_cap = l.max_exposure_fraction * a.equity;
   if (exposure > exposure_cap) {
-    return RiskDecision::reject(
-        RejectReason::kExposureCap,
-        "exposure cap: |position after| * price = " + num(exposure) + " > " +
-            num(l.max_exposure_fraction) + " * equity " + num(a.equity) + " = " +
-            num(exposure_cap));
+    return RiskDecision::reject(RejectReason::kExposureCap,
+                                "exposure cap: |position after| * price = " + num(exposure) +
+                                    " > " + num(l.max_exposure_fraction) + " * equity " +
+                                    num(a.equity) + " = " + num(exposure_cap));
   }
   const double gross = a.other_gross_notional + exposure;
   const double gross_cap = l.max_leverage * a.equity;
   if (gross > gross_cap) {
-    return RiskDecision::reject(
-        RejectReason::kLeverageCap,
-        "leverage cap: gross notional after = " + num(gross) + " > " + num(l.max_leverage) +
-            " * equity " + num(a.equity) + " = " + num(gross_cap));
+    return RiskDecision::reject(RejectReason::kLeverageCap,
+                                "leverage cap: gross notional after = " + num(gross) + " > " +
+                                    num(l.max_leverage) + " * equity " + num(a.equity) + " = " +
+                                    num(gross_cap));
   }
   return RiskDecision::accept();
 }
@@ -158,9 +157,8 @@ RiskDecision check_order(const AccountState& a, double order_qty, const RiskLimi
   }
   const double qty = std::fabs(order_qty);
   if (qty < l.min_order_qty) {
-    return RiskDecision::reject(
-        RejectReason::kBelowMinQty,
-        "min order size: |qty| = " + num(qty) + " < " + num(l.min_order_qty));
+    return RiskDecision::reject(RejectReason::kBelowMinQty, "min order size: |qty| = " + num(qty) +
+                                                                " < " + num(l.min_order_qty));
   }
   const double notional = qty * a.price;
   if (notional < l.min_notional) {
@@ -195,8 +193,7 @@ Bound clamp_bound(const AccountState& a, double sign, const RiskLimits& l) {
   // New exposure allowed on the order's side: |after| = qty - reducible, or before + qty.
   const double base = reducible > 0 ? -reducible : before;
   const double by_exposure = l.max_exposure_fraction * a.equity / a.price - base;
-  const double by_leverage =
-      (l.max_leverage * a.equity - a.other_gross_notional) / a.price - base;
+  const double by_leverage = (l.max_leverage * a.equity - a.other_gross_notional) / a.price - base;
   if (by_exposure < b.qty) b = {by_exposure, RejectReason::kExposureCap};
   if (by_leverage < b.qty) b = {by_leverage, RejectReason::kLeverageCap};
   // A clamp at or below `reducible` only reduces, which the caps never forbid.

@@ -125,8 +125,7 @@ struct ClampedOrder {
 // check_order accepts. The reducing part of a flip (down to flat) is always available unless
 // below the minimum size. Invariant (property-tested): qty == 0 or check_order(account, qty)
 // accepts, and clamp_order returns desired_qty itself when check_order accepts it.
-ClampedOrder clamp_order(const AccountState& account, double desired_qty,
-                         const RiskLimits& limits);
+ClampedOrder clamp_order(const AccountState& account, double desired_qty, const RiskLimits& limits);
 
 }  // namespace q50
 

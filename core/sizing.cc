@@ -19,7 +19,7 @@ double py_floor_cap(double x, double floor, double cap) { return py::max(floor, 
 
 }  // namespace
 
-// ----------------------------------------------------------------------------- validated Kelly
+// Validated Kelly.
 
 double validated_kelly(const KellyInputs& in) {
   const double p = prob_up_piecewise(in.q10, in.q50, in.q90);
@@ -44,8 +44,8 @@ double validated_kelly(const KellyInputs& in) {
   const bool signal_ok = in.signal_thresh.has_value() && py::truthy(*in.signal_thresh) &&
                          std::fabs(in.q50) > *in.signal_thresh;
   const double spread = in.q90 - in.q10;
-  const bool spread_ok = in.spread_thresh.has_value() && py::truthy(*in.spread_thresh) &&
-                         spread < *in.spread_thresh;
+  const bool spread_ok =
+      in.spread_thresh.has_value() && py::truthy(*in.spread_thresh) && spread < *in.spread_thresh;
   const double signal_factor = signal_ok ? 1.3 : 0.8;
   const double spread_factor = spread_ok ? 1.2 : 0.8;
   const double combined = signal_ok && spread_ok ? 1.15 : 1.0;
@@ -53,7 +53,7 @@ double validated_kelly(const KellyInputs& in) {
   return py::max(0.001, py::min(sized, in.max_position_pct));
 }
 
-// --------------------------------------------------------------- HummingbotQuantileBacktester
+// HummingbotQuantileBacktester.
 
 double hb_tier_confidence(double signal_tier) {
   // existing system: inverted -- the strongest pipeline tier (3) gets the lowest confidence.
@@ -89,9 +89,7 @@ constexpr std::array<MethodName, 6> kMethodNames{{
 double spread_sigma(double q10, double q90) { return (q90 - q10) / 3.29; }
 
 // 1 + (c/3)^1.5, the volatility and sharpe methods' confidence boost.
-double cube_confidence_boost(double confidence) {
-  return 1 + std::pow(confidence / 3.0, 1.5);
-}
+double cube_confidence_boost(double confidence) { return 1 + std::pow(confidence / 3.0, 1.5); }
 
 }  // namespace
 
@@ -163,8 +161,13 @@ double hb_risk_parity_sizing(const HbSizingInputs& in) {
 namespace {
 
 KellyInputs kelly_inputs(const HbSizingInputs& in, std::optional<double> signal_thresh) {
-  return {in.q10,           in.q50,        in.q90, in.tier_confidence, in.spread_thresh,
-          signal_thresh, in.max_position_pct};
+  return {in.q10,
+          in.q50,
+          in.q90,
+          in.tier_confidence,
+          in.spread_thresh,
+          signal_thresh,
+          in.max_position_pct};
 }
 
 // _enhanced_sizing's validated multipliers; the caller applies them one at a time, left to
@@ -228,7 +231,7 @@ double hb_calculate_target_pct(HbSizingMethod method, const HbSizingInputs& in) 
   return 0;
 }
 
-// ------------------------------------------------------------------------ QuantileBacktester
+// QuantileBacktester.
 
 double qb_position_size(const QbSizingConfig& config, double tier_confidence, double volatility,
                         [[maybe_unused]] double current_capital) {
@@ -246,8 +249,7 @@ QbTradingSignal qb_trading_signal(const QbSizingConfig& config, const Quantiles&
                                   double current_capital) {
   const ThreeWayProbs probs = qb_calculate_probabilities(q.q10, q.q50, q.q90);
   if (probs.up > config.long_threshold) {
-    return {QbSignal::kBuy,
-            qb_position_size(config, tier_confidence, volatility, current_capital)};
+    return {QbSignal::kBuy, qb_position_size(config, tier_confidence, volatility, current_capital)};
   }
   if (probs.down > config.short_threshold) {
     return {QbSignal::kSell,
@@ -256,7 +258,7 @@ QbTradingSignal qb_trading_signal(const QbSizingConfig& config, const Quantiles&
   return {QbSignal::kHold, 0.0};  // existing system: HOLD targets 0, i.e. flattens
 }
 
-// --------------------------------------------------------------------- AdvancedPositionSizer
+// AdvancedPositionSizer.
 
 double aps_kelly(const ApsInputs& in) {
   const double p = prob_up_piecewise(in.q.q10, in.q.q50, in.q.q90);
@@ -353,7 +355,7 @@ ApsEnsemble aps_ensemble(const ApsInputs& in, const ApsEnsembleParams& params) {
   return e;
 }
 
-// ------------------------------------------------------------ validated_kelly_with_spread.py
+// src/production/validated_kelly_with_spread.py.
 
 int spread_decile(double spread) {
   constexpr std::array<double, 10> kThresholds{0.005, 0.008, 0.011, 0.014, 0.017,
@@ -428,14 +430,13 @@ TieredKellyResult tiered_kelly_sizing(const SpreadKellyInputs& in) {
     r.base_size = 0.03;
   }
   r.confidence_multiplier = in.confidence_tier / 10.0;
-  r.fg_multiplier =
-      fear_greed_factor(in.fg_index, prob_up_piecewise(in.q.q10, in.q.q50, in.q.q90));
+  r.fg_multiplier = fear_greed_factor(in.fg_index, prob_up_piecewise(in.q.q10, in.q.q50, in.q.q90));
   const double final_size = r.base_size * r.confidence_multiplier * r.fg_multiplier;
   r.position_size = py_floor_cap(final_size, 0.001, 0.3);
   return r;
 }
 
-// --------------------------------------------------------------------- regime_aware_kelly.py
+// src/production/regime_aware_kelly.py.
 
 namespace {
 
@@ -568,12 +569,11 @@ double adaptive_regime_kelly(const Quantiles& q, const RegimeFlags& flags,
   return base_kelly * multiplier;  // existing system: not re-clipped
 }
 
-// ------------------------------------------------------------------ vol-decile Kelly (1c93a5d)
+// Vol-decile Kelly (1c93a5d).
 
 int vol_raw_decile(double vol_raw) {
-  constexpr std::array<double, 10> kBreakpoints{0.001617, 0.002237, 0.002822, 0.003430,
-                                                0.004130, 0.004968, 0.006053, 0.007647,
-                                                0.010491, 0.127162};
+  constexpr std::array<double, 10> kBreakpoints{0.001617, 0.002237, 0.002822, 0.003430, 0.004130,
+                                                0.004968, 0.006053, 0.007647, 0.010491, 0.127162};
   for (std::size_t i = 0; i < kBreakpoints.size(); ++i) {
     if (vol_raw <= kBreakpoints[i]) return static_cast<int>(i);
   }
@@ -597,7 +597,7 @@ double kelly_with_vol_raw_deciles(double vol_raw, double signal_rel, double base
   return kelly_fraction * vol_decile_kelly_factor(decile);
 }
 
-// ------------------------------------------------------------- ours: the target-position rule
+// Ours: the target-position rule.
 
 double target_position_fraction(Side side, double size, double max_abs_fraction) {
   Q50_CHECK(std::isfinite(max_abs_fraction) && max_abs_fraction >= 0,

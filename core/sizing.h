@@ -29,7 +29,6 @@ struct Quantiles {
   double q90;
 };
 
-// ---------------------------------------------------------------------------------------------
 // HummingbotQuantileBacktester (src/backtesting/backtester.py) -- every recorded hummingbot run.
 
 // Inputs of the existing system's "validated Kelly" (HummingbotQuantileBacktester._kelly_sizing,
@@ -83,13 +82,13 @@ struct HbSizingInputs {
   double q10;
   double q50;
   double q90;
-  double tier_confidence;               // hb_tier_confidence(signal_tier): 10/7/5/3
+  double tier_confidence;  // hb_tier_confidence(signal_tier): 10/7/5/3
   // Row 'spread_thresh'; absent (None) in every recorded run.
   std::optional<double> spread_thresh = std::nullopt;
   // Row 'signal_thresh_adaptive' (else 'signal_thresh').
   std::optional<double> signal_thresh = std::nullopt;
-  double realized_vol_6 = 0.009;        // row '$realized_vol_6' (absent -> 0.009)
-  double max_position_pct = 0.5;        // cap; 0.3 in the recorded runs
+  double realized_vol_6 = 0.009;  // row '$realized_vol_6' (absent -> 0.009)
+  double max_position_pct = 0.5;  // cap; 0.3 in the recorded runs
 };
 
 // calculate_target_pct(method). Existing-system quirks, by method:
@@ -118,7 +117,6 @@ double hb_risk_parity_sizing(const HbSizingInputs& in);
 // max(0.001, min(x, cap)).
 double hb_enhanced_sizing(const HbSizingInputs& in);
 
-// ---------------------------------------------------------------------------------------------
 // QuantileBacktester (src/backtesting/quantile_backtester.py) -- backtest_results/*.
 
 // The BacktestConfig fields the sizing and the signal read (BacktestConfig defaults).
@@ -149,7 +147,6 @@ QbTradingSignal qb_trading_signal(const QbSizingConfig& config, const Quantiles&
                                   double tier_confidence, double volatility,
                                   double current_capital);
 
-// ---------------------------------------------------------------------------------------------
 // AdvancedPositionSizer (src/features/position_sizing.py); not called by any backtester.
 // Every method ends with max(0.001, min(x, max_position_pct)) (Python min/max).
 
@@ -192,7 +189,6 @@ struct ApsEnsemble {
 };
 ApsEnsemble aps_ensemble(const ApsInputs& in, const ApsEnsembleParams& params);
 
-// ---------------------------------------------------------------------------------------------
 // src/production/validated_kelly_with_spread.py; not called by any backtester.
 
 struct SpreadKellyInputs {
@@ -231,7 +227,6 @@ struct TieredKellyResult {
 // tiered_kelly_sizing (base_fraction is not read).
 TieredKellyResult tiered_kelly_sizing(const SpreadKellyInputs& in);
 
-// ---------------------------------------------------------------------------------------------
 // src/production/regime_aware_kelly.py; none of it is wired into a backtester.
 
 // The binary regime flags the functions read. The original tests each with Python truthiness
@@ -306,7 +301,6 @@ using RegimeHistory = std::map<CurrentRegime, RegimePerformance>;
 double adaptive_regime_kelly(const Quantiles& q, const RegimeFlags& flags,
                              const RegimeHistory* history);
 
-// ---------------------------------------------------------------------------------------------
 // The vol-decile Kelly adjustment (existing-signals.md §3; removed from the pipeline after
 // 1c93a5d, kept for the scenario that still quotes it).
 
@@ -319,7 +313,6 @@ double vol_decile_kelly_factor(int decile);
 // base_size * factor. Existing system: no clip at all (NaN in, NaN out).
 double kelly_with_vol_raw_deciles(double vol_raw, double signal_rel, double base_size = 0.1);
 
-// ---------------------------------------------------------------------------------------------
 // OURS, not the existing system's: the target-position rule we trade with.
 //
 // The existing HB backtester treats target_pct as an order size and pyramids (every LONG bar

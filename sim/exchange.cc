@@ -10,9 +10,9 @@
 
 namespace q50::sim {
 
-// Binance's message texts (spec/binance-testnet.md §1.6) where Binance has one.
 namespace {
 
+// Binance's message texts (spec/binance-testnet.md §1.6) where Binance has one.
 constexpr std::string_view kInsufficientBalance =
     "Account has insufficient balance for requested action.";
 constexpr std::string_view kUnknownOrder = "Unknown order sent.";
@@ -20,8 +20,8 @@ constexpr std::string_view kUnknownOrder = "Unknown order sent.";
 bool valid_client_order_id(std::string_view id) {
   if (id.empty() || id.size() > 36) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -96,8 +96,7 @@ std::vector<VenueEvent> Exchange::submit(const OrderRequest& request, TimestampN
   const TimestampNs arrival = arrival_for(now_ns);
   auto reject = [&](RejectCode code, std::string reason) {
     return std::vector<VenueEvent>{OrderRejected{arrival, RequestKind::kNewOrder, 0,
-                                                 request.client_order_id, code,
-                                                 std::move(reason)}};
+                                                 request.client_order_id, code, std::move(reason)}};
   };
   if (venue_down(config_.outages, arrival)) {
     return reject(RejectCode::kVenueDown, "Service unavailable: venue outage.");
@@ -128,9 +127,8 @@ std::vector<VenueEvent> Exchange::submit(const OrderRequest& request, TimestampN
 std::vector<VenueEvent> Exchange::accept(const OrderRequest& request, TimestampNs arrival_ns) {
   Order order;
   order.order_id = state_.next_order_id;
-  order.client_order_id = request.client_order_id.empty()
-                              ? "q50-" + std::to_string(order.order_id)
-                              : request.client_order_id;
+  order.client_order_id = request.client_order_id.empty() ? "q50-" + std::to_string(order.order_id)
+                                                          : request.client_order_id;
   order.side = request.side;
   order.type = request.type;
   order.tif = request.tif;
@@ -143,9 +141,8 @@ std::vector<VenueEvent> Exchange::accept(const OrderRequest& request, TimestampN
   }
   ++state_.next_order_id;
   Sink sink{arrival_ns, {}};
-  sink.events.push_back(OrderAccepted{arrival_ns, order.order_id, order.client_order_id,
-                                      order.side, order.type, order.tif, order.qty_e8,
-                                      order.price_e8});
+  sink.events.push_back(OrderAccepted{arrival_ns, order.order_id, order.client_order_id, order.side,
+                                      order.type, order.tif, order.qty_e8, order.price_e8});
   Order& stored = state_.orders.emplace(order.order_id, std::move(order)).first->second;
   if (config_.fill.price == FillPrice::kBarClose && state_.has_bar) {
     match_immediate(stored, state_.last_bar.close_e8, sink);
@@ -227,14 +224,13 @@ void Exchange::execute(Order& order, std::int64_t price_e8, Liquidity liquidity,
 // Books one fill: costs through FixedPointAccounting, balances, the order, the bar's volume.
 // A buy the account cannot pay expires the order instead (spot always, margin when
 // margin_checks_quote); locked quote pays first.
-void Exchange::settle(Order& order, std::int64_t qty_e8, std::int64_t price_e8,
-                      Liquidity liquidity, Sink& sink) {
+void Exchange::settle(Order& order, std::int64_t qty_e8, std::int64_t price_e8, Liquidity liquidity,
+                      Sink& sink) {
   AccountState& acct = state_.account;
   const bool spot = config_.account.mode == AccountMode::kSpot;
-  const std::int64_t slip_rate =
-      order.type == OrderType::kMarket
-          ? config_.slippage.rate_ppm(qty_e8, state_.last_bar.volume_e8)
-          : 0;
+  const std::int64_t slip_rate = order.type == OrderType::kMarket
+                                     ? config_.slippage.rate_ppm(qty_e8, state_.last_bar.volume_e8)
+                                     : 0;
   const TradeCosts<std::int64_t> c = FixedPointAccounting::costs(
       order.side, qty_e8, price_e8, config_.fee.rate_ppm(liquidity), slip_rate);
   if (order.side == Side::kBuy) {
@@ -291,22 +287,21 @@ std::vector<VenueEvent> Exchange::cancel(const CancelRequest& request, Timestamp
   Order* order = nullptr;
   if (request.order_id > 0) {
     auto it = state_.orders.find(request.order_id);
-    if (it != state_.orders.end() &&
-        (request.client_order_id.empty() || it->second.client_order_id == request.client_order_id)) {
+    if (it != state_.orders.end() && (request.client_order_id.empty() ||
+                                      it->second.client_order_id == request.client_order_id)) {
       order = &it->second;
     }
   } else {
-    // An open order with this id, else the most recent one (to say "already filled").
+    // The open order with this client id, else the most recent one (to say "already filled").
     for (auto& [id, o] : state_.orders) {
       if (o.client_order_id != request.client_order_id) continue;
       if (order == nullptr || !order->open()) order = &o;
     }
   }
   auto reject = [&](RejectCode code, std::string_view reason) {
-    return std::vector<VenueEvent>{OrderRejected{arrival, RequestKind::kCancel,
-                                                 order ? order->order_id : request.order_id,
-                                                 request.client_order_id, code,
-                                                 std::string(reason)}};
+    return std::vector<VenueEvent>{
+        OrderRejected{arrival, RequestKind::kCancel, order ? order->order_id : request.order_id,
+                      request.client_order_id, code, std::string(reason)}};
   };
   if (venue_down(config_.outages, arrival)) {
     return reject(RejectCode::kVenueDown, "Service unavailable: venue outage.");
@@ -365,8 +360,9 @@ std::vector<Order> Exchange::open_orders() const {
   return out;
 }
 
-
-std::string_view order_type_name(OrderType t) { return t == OrderType::kMarket ? "MARKET" : "LIMIT"; }
+std::string_view order_type_name(OrderType t) {
+  return t == OrderType::kMarket ? "MARKET" : "LIMIT";
+}
 
 std::string_view tif_name(TimeInForce t) { return t == TimeInForce::kGtc ? "GTC" : "IOC"; }
 
@@ -438,9 +434,7 @@ namespace {
 class Line {
  public:
   explicit Line(std::string_view kind) : text_(kind) {}
-  Line& num(std::string_view key, std::int64_t v) {
-    return raw(key, std::to_string(v));
-  }
+  Line& num(std::string_view key, std::int64_t v) { return raw(key, std::to_string(v)); }
   Line& token(std::string_view key, std::string_view v) { return raw(key, v); }
   Line& client_id(std::string_view v) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -481,38 +475,65 @@ class Line {
 };
 
 std::string describe_one(const OrderAccepted& e) {
-  return Line("accepted").num("ts_ns", e.ts_ns).num("order_id", e.order_id)
-      .client_id(e.client_order_id).token("side", side_name(e.side))
-      .token("type", order_type_name(e.type)).token("tif", tif_name(e.tif))
-      .num("qty_e8", e.qty_e8).num("price_e8", e.price_e8).take();
+  return Line("accepted")
+      .num("ts_ns", e.ts_ns)
+      .num("order_id", e.order_id)
+      .client_id(e.client_order_id)
+      .token("side", side_name(e.side))
+      .token("type", order_type_name(e.type))
+      .token("tif", tif_name(e.tif))
+      .num("qty_e8", e.qty_e8)
+      .num("price_e8", e.price_e8)
+      .take();
 }
 
 std::string describe_one(const OrderRejected& e) {
-  return Line("rejected").num("ts_ns", e.ts_ns)
+  return Line("rejected")
+      .num("ts_ns", e.ts_ns)
       .token("request", e.request == RequestKind::kNewOrder ? "NEW_ORDER" : "CANCEL")
-      .num("order_id", e.order_id).client_id(e.client_order_id)
-      .token("code", reject_code_name(e.code)).num("binance_code", binance_error_code(e.code))
-      .quoted("reason", e.reason).take();
+      .num("order_id", e.order_id)
+      .client_id(e.client_order_id)
+      .token("code", reject_code_name(e.code))
+      .num("binance_code", binance_error_code(e.code))
+      .quoted("reason", e.reason)
+      .take();
 }
 
 std::string describe_one(const Fill& e) {
-  return Line("fill").num("ts_ns", e.ts_ns).num("order_id", e.order_id)
-      .client_id(e.client_order_id).num("trade_id", e.trade_id).token("side", side_name(e.side))
-      .token("liquidity", liquidity_name(e.liquidity)).num("qty_e8", e.qty_e8)
-      .num("price_e8", e.price_e8).num("notional_e8", e.notional_e8).num("fee_e8", e.fee_e8)
-      .num("slippage_e8", e.slippage_e8).num("filled_qty_e8", e.filled_qty_e8)
-      .num("leaves_qty_e8", e.leaves_qty_e8).take();
+  return Line("fill")
+      .num("ts_ns", e.ts_ns)
+      .num("order_id", e.order_id)
+      .client_id(e.client_order_id)
+      .num("trade_id", e.trade_id)
+      .token("side", side_name(e.side))
+      .token("liquidity", liquidity_name(e.liquidity))
+      .num("qty_e8", e.qty_e8)
+      .num("price_e8", e.price_e8)
+      .num("notional_e8", e.notional_e8)
+      .num("fee_e8", e.fee_e8)
+      .num("slippage_e8", e.slippage_e8)
+      .num("filled_qty_e8", e.filled_qty_e8)
+      .num("leaves_qty_e8", e.leaves_qty_e8)
+      .take();
 }
 
 std::string describe_one(const OrderCanceled& e) {
-  return Line("canceled").num("ts_ns", e.ts_ns).num("order_id", e.order_id)
-      .client_id(e.client_order_id).num("filled_qty_e8", e.filled_qty_e8).take();
+  return Line("canceled")
+      .num("ts_ns", e.ts_ns)
+      .num("order_id", e.order_id)
+      .client_id(e.client_order_id)
+      .num("filled_qty_e8", e.filled_qty_e8)
+      .take();
 }
 
 std::string describe_one(const OrderExpired& e) {
-  return Line("expired").num("ts_ns", e.ts_ns).num("order_id", e.order_id)
-      .client_id(e.client_order_id).num("filled_qty_e8", e.filled_qty_e8)
-      .quoted("reason", e.reason).take();
+  return Line("expired")
+      .num("ts_ns", e.ts_ns)
+      .num("order_id", e.order_id)
+      .client_id(e.client_order_id)
+      .num("filled_qty_e8", e.filled_qty_e8)
+      .quoted("reason", e.reason)
+      .take();
 }
 
 }  // namespace
@@ -562,8 +583,8 @@ void check_costs(const ExchangeConfig& cfg, ConfigCheck& c) {
   c.require(s.base_ppm >= 0, "slippage.base_ppm", "be >= 0", s.base_ppm);
   c.require(s.full_participation_ppm >= 0, "slippage.full_participation_ppm", "be >= 0",
             s.full_participation_ppm);
-  c.require(s.kind != SlippageModel::Kind::kVolume || s.cap_ppm >= s.base_ppm,
-            "slippage.cap_ppm", "be >= base_ppm", s.cap_ppm);
+  c.require(s.kind != SlippageModel::Kind::kVolume || s.cap_ppm >= s.base_ppm, "slippage.cap_ppm",
+            "be >= base_ppm", s.cap_ppm);
   // A taker sell must never cost more than it brings in.
   c.require(f.taker_ppm + s.max_rate_ppm() < kPpm, "fee.taker_ppm + slippage max rate",
             "be < 1000000", f.taker_ppm + s.max_rate_ppm());

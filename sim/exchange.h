@@ -142,8 +142,8 @@ struct Fill {
   std::int64_t qty_e8 = 0;
   std::int64_t price_e8 = 0;
   std::int64_t notional_e8 = 0;
-  std::int64_t fee_e8 = 0;       // in quote, rounded up
-  std::int64_t slippage_e8 = 0;  // in quote, taker fills only
+  std::int64_t fee_e8 = 0;         // in quote, rounded up
+  std::int64_t slippage_e8 = 0;    // in quote, taker fills only
   std::int64_t filled_qty_e8 = 0;  // cumulative for the order, this fill included
   std::int64_t leaves_qty_e8 = 0;  // still open after this fill
 };
@@ -222,11 +222,13 @@ struct Order {
   std::int64_t filled_qty_e8 = 0;
   OrderStatus status = OrderStatus::kNew;
   TimestampNs arrival_ns = 0;
-  bool immediate_done = false;  // the one taker match at the reference price has happened
+  bool immediate_done = false;       // the one taker match at the reference price has happened
   std::int64_t locked_base_e8 = 0;   // spot sells
   std::int64_t locked_quote_e8 = 0;  // spot buy limits
 
-  bool open() const { return status == OrderStatus::kNew || status == OrderStatus::kPartiallyFilled; }
+  bool open() const {
+    return status == OrderStatus::kNew || status == OrderStatus::kPartiallyFilled;
+  }
   std::int64_t leaves_qty_e8() const { return qty_e8 - filled_qty_e8; }
 };
 
@@ -241,7 +243,7 @@ struct ExchangeState {
   TimestampNs last_arrival_ns = std::numeric_limits<TimestampNs>::min();
   RateLimiterState rate;
   bool has_bar = false;
-  Bar last_bar;                       // the latest bar seen (valid when has_bar)
+  Bar last_bar;                         // the latest bar seen (valid when has_bar)
   std::int64_t bar_volume_used_e8 = 0;  // our fills' share of last_bar's volume so far
 };
 
@@ -271,7 +273,7 @@ class Exchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
-  struct Sink;  // collects events and applies account changes (exchange.cc)
+  struct Sink;  // the events of one venue action, all stamped at one instant (exchange.cc)
 
   TimestampNs arrival_for(TimestampNs now_ns);
   std::vector<VenueEvent> accept(const OrderRequest& request, TimestampNs arrival_ns);

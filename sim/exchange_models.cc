@@ -88,9 +88,8 @@ bool rate_limit_admit(const RateLimit& limit, RateLimiterState& state, Timestamp
 }
 
 bool venue_down(const std::vector<Outage>& outages, TimestampNs ts_ns) {
-  return std::any_of(outages.begin(), outages.end(), [ts_ns](const Outage& o) {
-    return ts_ns >= o.start_ns && ts_ns < o.end_ns;
-  });
+  return std::any_of(outages.begin(), outages.end(),
+                     [ts_ns](const Outage& o) { return ts_ns >= o.start_ns && ts_ns < o.end_ns; });
 }
 
 TradeCosts<std::int64_t> FixedPointAccounting::costs(Side side, Qty qty, Price price, Rate fee,

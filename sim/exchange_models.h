@@ -32,7 +32,9 @@ struct FeeModel {
   std::int64_t maker_ppm = 1000;
   std::int64_t taker_ppm = 1000;
 
-  std::int64_t rate_ppm(Liquidity l) const { return l == Liquidity::kMaker ? maker_ppm : taker_ppm; }
+  std::int64_t rate_ppm(Liquidity l) const {
+    return l == Liquidity::kMaker ? maker_ppm : taker_ppm;
+  }
   std::int64_t max_rate_ppm() const { return maker_ppm > taker_ppm ? maker_ppm : taker_ppm; }
 };
 

@@ -1,13 +1,13 @@
 // Each pre-trade check at its boundary (inclusive: exactly at a cap is accepted, one ulp over
 // is rejected), the kill switch latch, reducing-order exemptions, invalid inputs and clamping.
+#include "core/risk.h"
+
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <set>
 #include <string>
-
-#include "core/risk.h"
 
 namespace q50 {
 namespace {
@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(minimum_order_size_and_notional) {
   l = loose();
   l.min_notional = 12.5;  // 0.125 BTC at 100
   BOOST_TEST(check_order(account(), 0.125, l).accepted());
-  BOOST_TEST((reason_of(check_order(account(), down(0.125), l)) == RejectReason::kBelowMinNotional));
+  BOOST_TEST(
+      (reason_of(check_order(account(), down(0.125), l)) == RejectReason::kBelowMinNotional));
   BOOST_TEST((reason_of(check_order(account(), 0.0, l)) == RejectReason::kZeroQuantity));
   // The minimum applies to reducing orders too (an exchange would refuse them as well).
   AccountState a = account();
@@ -96,8 +97,8 @@ BOOST_AUTO_TEST_CASE(drawdown_kill_switch_boundary_and_latch) {
   a.equity = down(8000.0);
   BOOST_TEST(kill_switch_active(a, k));
   BOOST_TEST((reason_of(check_order(a, 1.0, k)) == RejectReason::kKillSwitch));
-  BOOST_TEST(check_order(a, -5.0, k).accepted());   // reducing
-  BOOST_TEST(check_order(a, -10.0, k).accepted());  // to flat
+  BOOST_TEST(check_order(a, -5.0, k).accepted());                                  // reducing
+  BOOST_TEST(check_order(a, -10.0, k).accepted());                                 // to flat
   BOOST_TEST((reason_of(check_order(a, -15.0, k)) == RejectReason::kKillSwitch));  // flip
   // Latched: the equity recovers, the switch stays on until reset.
   KillSwitch s{10000.0, false};
@@ -126,7 +127,7 @@ BOOST_AUTO_TEST_CASE(reducing_orders_are_exempt_from_caps) {
   l.max_exposure_fraction = 0.5;
   l.max_order_fraction = 0.1;
   AccountState a = account();
-  a.position_qty = 60.0;  // 6,000 > the 5,000 cap after a price move
+  a.position_qty = 60.0;                            // 6,000 > the 5,000 cap after a price move
   BOOST_TEST(check_order(a, -5.0, l).accepted());   // still above the cap, but reducing
   BOOST_TEST(check_order(a, -60.0, l).accepted());  // a 6,000 close despite the 1,000 order cap
   BOOST_TEST((reason_of(check_order(a, 1.0, l)) == RejectReason::kExposureCap));
@@ -196,7 +197,8 @@ BOOST_AUTO_TEST_CASE(clamp_examples) {
   a.position_qty = 40.0;
   c = clamp_order(a, 100.0, l);
   BOOST_TEST(c.qty == 10.0);
-  BOOST_TEST((c.limited_by == RejectReason::kOrderCap || c.limited_by == RejectReason::kExposureCap));
+  BOOST_TEST(
+      (c.limited_by == RejectReason::kOrderCap || c.limited_by == RejectReason::kExposureCap));
   BOOST_TEST(check_order(a, c.qty, l).accepted());
   // Flip from +20: the order cap (30) binds, leaving -10.
   a.position_qty = 20.0;
@@ -223,10 +225,10 @@ BOOST_AUTO_TEST_CASE(clamp_examples) {
 
 BOOST_AUTO_TEST_CASE(reason_names_are_distinct) {
   std::set<std::string_view> names;
-  for (auto r : {RejectReason::kInvalidInput, RejectReason::kZeroQuantity, RejectReason::kKillSwitch,
-                 RejectReason::kBelowMinQty, RejectReason::kBelowMinNotional,
-                 RejectReason::kNonPositiveEquity, RejectReason::kOrderCap,
-                 RejectReason::kExposureCap, RejectReason::kLeverageCap}) {
+  for (auto r : {RejectReason::kInvalidInput, RejectReason::kZeroQuantity,
+                 RejectReason::kKillSwitch, RejectReason::kBelowMinQty,
+                 RejectReason::kBelowMinNotional, RejectReason::kNonPositiveEquity,
+                 RejectReason::kOrderCap, RejectReason::kExposureCap, RejectReason::kLeverageCap}) {
     names.insert(reject_reason_name(r));
   }
   BOOST_TEST(names.size() == 9u);

@@ -1,11 +1,12 @@
 // Properties of every sizing rule: bounds for any input (NaN and infinities included), where
 // the rules are monotone or mirror-symmetric, and -- as plain test cases -- the counterexamples
 // where the existing system is not, pinned as quirks.
+#include <rapidcheck/boost_test.h>
+
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <rapidcheck/boost_test.h>
 
 #include "core/probability.h"
 #include "core/sizing.h"
@@ -36,8 +37,8 @@ rc::Gen<std::optional<double>> maybe(rc::Gen<double> g) {
   return rc::gen::oneOf(rc::gen::just(std::optional<double>()),
                         rc::gen::map(std::move(g), [](double v) { return std::optional(v); }));
 }
-rc::Gen<double> cap() { return grid(10, 1000, 1e-3); }              // [0.01, 1]
-rc::Gen<double> confidence() { return grid(0, 1000, 1e-2); }       // [0, 10]
+rc::Gen<double> cap() { return grid(10, 1000, 1e-3); }        // [0.01, 1]
+rc::Gen<double> confidence() { return grid(0, 1000, 1e-2); }  // [0, 10]
 rc::Gen<double> hb_confidence() { return rc::gen::element(10.0, 7.0, 5.0, 3.0); }
 
 bool in_range(double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; }
@@ -53,7 +54,7 @@ HbSizingInputs wild_hb_inputs() {
           .max_position_pct = *cap()};
 }
 
-// --------------------------------------------------------------------------------- bounds
+// Bounds.
 
 RC_BOOST_PROP(prop_size_never_exceeds_cap_for_any_input_except_simple, ()) {
   const HbSizingInputs in = wild_hb_inputs();
@@ -92,15 +93,13 @@ RC_BOOST_PROP(prop_every_other_sizer_stays_in_its_bounds, ()) {
   const SpreadKellyInputs s{q, *wild(), *wild(), *wild(), *wild(), c, *wild()};
   RC_ASSERT(in_range(validated_kelly_sizing(s), 0.001, 0.5));
   RC_ASSERT(in_range(tiered_kelly_sizing(s).position_size, 0.001, 0.3));
-  const RegimeFlags f{*rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                      *rc::gen::arbitrary<bool>()};
+  const RegimeFlags f{
+      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+      *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()};
   RC_ASSERT(in_range(regime_aware_kelly_sizing(q, f), 0.001, 0.6));
   RC_ASSERT(in_range(tiered_regime_kelly(q, f, c).position_size, 0.001, 0.4));
   const RegimeHistory h{{current_regime(f), {*wild(), *wild()}}};
@@ -134,7 +133,7 @@ RC_BOOST_PROP(prop_deciles_are_in_range_and_monotone, ()) {
   }
 }
 
-// ----------------------------------------------------------------------- validated Kelly edge
+// Validated Kelly edge.
 
 RC_BOOST_PROP(prop_validated_kelly_zero_edge_gives_floor, ()) {
   // q50 = 0 gives p = 0.5 exactly -> the short branch with win = loss: f* = 0.
@@ -156,7 +155,7 @@ RC_BOOST_PROP(prop_validated_kelly_negative_edge_gives_floor, ()) {
   RC_ASSERT(validated_kelly(in) == 0.001);
 }
 
-// ---------------------------------------------------------------------------- monotonicity
+// Monotonicity.
 
 // Kelly grows with q90 for a long when no spread threshold is set (the spread factor would
 // otherwise fall from 1.2 to 0.8 as the spread widens past it; see the quirk case below).
@@ -199,7 +198,7 @@ BOOST_AUTO_TEST_CASE(quirk_enhanced_sizes_the_strongest_tier_smallest) {
   BOOST_TEST(strongest < weakest);
 }
 
-// --------------------------------------------------------------------------------- symmetry
+// Symmetry.
 
 // q10 < 0 < q90, q10 < q50 < q90, q50 != 0: the untangled mixed-sign shape.
 Quantiles mixed_sign() {
@@ -214,9 +213,13 @@ Quantiles mirror(const Quantiles& q) { return {-q.q90, -q.q50, -q.q10}; }
 RC_BOOST_PROP(prop_hb_sizes_mirror_symmetric_for_untangled_mixed_sign_quantiles, ()) {
   const Quantiles q = mixed_sign();
   const Quantiles m = mirror(q);
-  HbSizingInputs a{.q10 = q.q10, .q50 = q.q50, .q90 = q.q90,
-                   .tier_confidence = *hb_confidence(), .spread_thresh = *maybe(quantile()),
-                   .signal_thresh = *maybe(quantile()), .realized_vol_6 = *quantile(),
+  HbSizingInputs a{.q10 = q.q10,
+                   .q50 = q.q50,
+                   .q90 = q.q90,
+                   .tier_confidence = *hb_confidence(),
+                   .spread_thresh = *maybe(quantile()),
+                   .signal_thresh = *maybe(quantile()),
+                   .realized_vol_6 = *quantile(),
                    .max_position_pct = *cap()};
   HbSizingInputs b = a;
   b.q10 = m.q10;
@@ -238,7 +241,7 @@ BOOST_AUTO_TEST_CASE(quirk_kelly_not_mirror_symmetric_at_q50_zero_or_one_signed_
   // q50 = 0: p = 0.5 goes short in both, so win/loss swap roles.
   const double a = validated_kelly({-0.01, 0.0, 0.02, 10, std::nullopt, 0.002, 0.5});
   const double b = validated_kelly({-0.02, 0.0, 0.01, 10, std::nullopt, 0.002, 0.5});
-  BOOST_TEST(a == 0.001);  // b = 0.5: f* = 0.5 - 0.5/0.5 < 0
+  BOOST_TEST(a == 0.001);                                       // b = 0.5: f* = 0.5 - 0.5/0.5 < 0
   BOOST_TEST(std::fabs(b - 0.25 * 0.25 * 0.8 * 0.8) <= 1e-12);  // b = 2: f* = 0.25
   // All positive (V4) vs all negative (V5): 0.26 vs the early-return floor.
   BOOST_TEST(std::fabs(validated_kelly({0.01, 0.01, 0.01, 10, std::nullopt, 0.002, 0.5}) - 0.26) <=
@@ -256,11 +259,10 @@ RC_BOOST_PROP(prop_aps_sharpe_is_not_mirror_symmetric_bearish_collapses, ()) {
   RC_ASSERT(aps_sharpe(bull, std::nullopt) == aps_sharpe(bear, std::nullopt));
 }
 
-// -------------------------------------------------------- capital scale and the target rule
+// Capital scale and the target rule.
 
 RC_BOOST_PROP(prop_qb_size_invariant_to_capital, ()) {
-  const QbSizingConfig cfg{.base_position_size = *grid(1, 500, 1e-3),
-                           .position_limit = *cap()};
+  const QbSizingConfig cfg{.base_position_size = *grid(1, 500, 1e-3), .position_limit = *cap()};
   const double c = *grid(0, 1000, 1e-2);
   const double vol = *grid(0, 10000, 1e-5);
   const double capital = *grid(1, 1000000, 1.0);

@@ -5,13 +5,14 @@
 // with rtol 1e-12 (a few ulps of float64 arithmetic); the recorded V13 is compared bit for bit;
 // values the spec prints rounded to 7 significant digits (V13's components, V14) get an
 // absolute 5e-8; V17 runs through float32 stages, so rtol 1e-7 (about one float32 ulp).
+#include "core/sizing.h"
+
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
 
 #include "core/probability.h"
 #include "core/signal.h"
-#include "core/sizing.h"
 
 namespace q50 {
 namespace {
@@ -160,7 +161,7 @@ BOOST_AUTO_TEST_CASE(v20_regime_aware_kelly) {
             0.225, kRtol);
 }
 
-// ------------------------------------------------------------------------------- edge cases
+// Edge cases.
 
 BOOST_AUTO_TEST_CASE(tier_confidence_map_is_inverted) {
   BOOST_TEST(hb_tier_confidence(0.0) == 10.0);
@@ -220,7 +221,7 @@ BOOST_AUTO_TEST_CASE(zero_spread) {
                           .signal_thresh = 0.002,
                           .max_position_pct = 0.5};
   CHECK_REL(hb_simple_sizing(in), 0.1, kRtol);  // max(1, 0/0.01) = 1
-  BOOST_TEST(hb_sharpe_sizing(in) == 0.001);      // sigma <= 0
+  BOOST_TEST(hb_sharpe_sizing(in) == 0.001);    // sigma <= 0
   BOOST_TEST(hb_risk_parity_sizing(in) == 0.001);
   // sigma == 0: vol adjustment 1, so 8|q50| * (1 + 1^1.5) = 0.16.
   CHECK_REL(hb_volatility_sizing(in, 0.009), 0.16, kRtol);
@@ -278,8 +279,10 @@ BOOST_AUTO_TEST_CASE(volatility_reads_realized_vol_but_enhanced_does_not) {
 }
 
 BOOST_AUTO_TEST_CASE(quantile_backtester_quirks) {
-  const QbSizingConfig cfg{.base_position_size = 0.15, .position_limit = 0.8,
-                           .long_threshold = 0.5, .short_threshold = 0.5};
+  const QbSizingConfig cfg{.base_position_size = 0.15,
+                           .position_limit = 0.8,
+                           .long_threshold = 0.5,
+                           .short_threshold = 0.5};
   // Capital is ignored; NaN confidence or volatility propagate through numpy clip.
   BOOST_TEST(qb_position_size(cfg, 5, 0.02, 1.0) == qb_position_size(cfg, 5, 0.02, 1e9));
   BOOST_TEST(std::isnan(qb_position_size(cfg, kNaN, 0.02, 1e5)));
@@ -309,8 +312,8 @@ BOOST_AUTO_TEST_CASE(advanced_position_sizer_quirks) {
   // Ensemble of V1 quantiles, c = 8.5, the defaults: weights 0.30/0.25/0.20/0.15/0.10.
   const ApsInputs in{{-0.01, 0.005, 0.02}, 8.5, 0.5};
   const ApsEnsemble e = aps_ensemble(in, ApsEnsembleParams{});
-  const double want = e.kelly * 0.3 + e.volatility * 0.25 + e.sharpe * 0.2 +
-                      e.risk_parity * 0.15 + e.momentum * 0.1;
+  const double want = e.kelly * 0.3 + e.volatility * 0.25 + e.sharpe * 0.2 + e.risk_parity * 0.15 +
+                      e.momentum * 0.1;
   BOOST_TEST(e.ensemble == want);
   CHECK_REL(e.kelly, 0.095625, kRtol);
   // volatility: 5*0.005 * (0.15/0.2) * 0.85^2 / (1 + 50*0.03)
@@ -335,8 +338,8 @@ BOOST_AUTO_TEST_CASE(validated_kelly_with_spread_differs_from_hb_kelly) {
   weak.signal_thresh = 0.5;
   CHECK_REL(validated_kelly_sizing(weak), 0.25 * 0.7 * 1.2, kRtol);
   // Short with q10 == 0: a zero win divides by zero -> -inf kelly -> floor.
-  const SpreadKellyInputs zero_win{.q = {0.0, -0.01, -0.005}, .spread = 0.005,
-                                   .signal_thresh = 0.002, .spread_thresh = 0.05};
+  const SpreadKellyInputs zero_win{
+      .q = {0.0, -0.01, -0.005}, .spread = 0.005, .signal_thresh = 0.002, .spread_thresh = 0.05};
   BOOST_TEST(validated_kelly_sizing(zero_win) == 0.001);
 }
 
@@ -364,8 +367,12 @@ BOOST_AUTO_TEST_CASE(spread_deciles_and_fear_greed) {
 }
 
 BOOST_AUTO_TEST_CASE(tiered_kelly_tiers) {
-  SpreadKellyInputs in{.q = {-0.01, 0.005, 0.02}, .spread = 0.03, .signal_thresh = 0.002,
-                       .spread_thresh = 0.05, .fg_index = 0.5, .confidence_tier = 10};
+  SpreadKellyInputs in{.q = {-0.01, 0.005, 0.02},
+                       .spread = 0.03,
+                       .signal_thresh = 0.002,
+                       .spread_thresh = 0.05,
+                       .fg_index = 0.5,
+                       .confidence_tier = 10};
   TieredKellyResult r = tiered_kelly_sizing(in);
   BOOST_TEST(r.tier == 'A');
   CHECK_REL(r.position_size, 0.15, kRtol);

@@ -1,4 +1,6 @@
-#include "sim/exchange.h"
+#include <rapidcheck.h>
+#include <rapidcheck/boost_test.h>
+#include <rapidcheck/state.h>
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -7,13 +9,11 @@
 #include <map>
 #include <optional>
 #include <ostream>
-#include <rapidcheck.h>
-#include <rapidcheck/boost_test.h>
-#include <rapidcheck/state.h>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "sim/exchange.h"
 #include "sim/exchange_models.h"
 #include "sim/fixed_point.h"
 #include "sim/instrument.h"
@@ -23,9 +23,9 @@ namespace q50::sim {
 namespace {
 
 constexpr TimestampNs kHour = kNsPerHour;
-constexpr std::int64_t kUnit = kFixedScale;     // 1 whole unit in e8
-constexpr std::int64_t kTick = kUnit / 100;     // 0.01 USDT
-constexpr std::int64_t kStep = kUnit / 1000;    // 0.001 BTC
+constexpr std::int64_t kUnit = kFixedScale;   // 1 whole unit in e8
+constexpr std::int64_t kTick = kUnit / 100;   // 0.01 USDT
+constexpr std::int64_t kStep = kUnit / 1000;  // 0.001 BTC
 
 template <typename T>
 rc::Gen<T> in_range(T lo, T hi_inclusive) {
@@ -65,8 +65,9 @@ std::ostream& operator<<(std::ostream& os, const Action& a) {
     case Action::Kind::kCancel:
       return os << "cancel dt=" << a.dt_ns << " order_id=" << a.order_id << " id=" << a.client_id;
     case Action::Kind::kBar:
-      return os << "bar move=" << a.move_ticks << " gap=" << a.gap_ticks << " up="
-                << a.wick_up_ticks << " down=" << a.wick_down_ticks << " vol=" << a.volume_e8;
+      return os << "bar move=" << a.move_ticks << " gap=" << a.gap_ticks
+                << " up=" << a.wick_up_ticks << " down=" << a.wick_down_ticks
+                << " vol=" << a.volume_e8;
   }
   return os;
 }
@@ -126,8 +127,9 @@ Action gen_action(std::int64_t max_order_id) {
   }
 }
 
-// Every model varies: the instrument's grids, fees (zero included), slippage kind, latency (up to two bars, so orders
-// are in flight across bars), fill price, touch, participation, rate limit, one outage.
+// Every model varies: the instrument's grids, fees (zero included), slippage kind, latency (up to
+// two bars, so orders are in flight across bars), fill price, touch, participation, rate limit, one
+// outage.
 ExchangeConfig gen_config(AccountMode mode) {
   ExchangeConfig c;
   c.instrument.symbol = "BTCUSDT";
@@ -142,8 +144,10 @@ ExchangeConfig gen_config(AccountMode mode) {
   c.account.initial_base_e8 = *in_range<std::int64_t>(0, 10) * kUnit;
   c.account.initial_quote_e8 = *in_range<std::int64_t>(0, 5000 * kUnit);
   // Zero fees often: then only the notional's rounding stands between a trade and free value.
-  c.fee.maker_ppm = *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), in_range<std::int64_t>(1, 2000));
-  c.fee.taker_ppm = *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), in_range<std::int64_t>(1, 2000));
+  c.fee.maker_ppm =
+      *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), in_range<std::int64_t>(1, 2000));
+  c.fee.taker_ppm =
+      *rc::gen::oneOf(rc::gen::just<std::int64_t>(0), in_range<std::int64_t>(1, 2000));
   switch (*in_range(0, 2)) {
     case 0:
       c.slippage = SlippageModel::none();
@@ -162,8 +166,7 @@ ExchangeConfig gen_config(AccountMode mode) {
   if (*rc::gen::arbitrary<bool>()) c.latency.spikes = {{3 * kHour, 5 * kHour, kHour}};
   c.fill.price = *rc::gen::element(FillPrice::kBarClose, FillPrice::kNextBarOpen);
   c.fill.limit_touch_fills = *rc::gen::arbitrary<bool>();
-  c.fill.max_participation_ppm =
-      *rc::gen::element<std::int64_t>(0, 10'000, 100'000, 500'000, kPpm);
+  c.fill.max_participation_ppm = *rc::gen::element<std::int64_t>(0, 10'000, 100'000, 500'000, kPpm);
   c.rate_limit = *rc::gen::element(RateLimit{}, RateLimit{RateLimit::Kind::kFixedWindow, 5, kHour},
                                    RateLimit{RateLimit::Kind::kTokenBucket, 5, kHour});
   if (*rc::gen::arbitrary<bool>()) {
@@ -288,7 +291,8 @@ class Venue {
     // own price a trade leaves the account with at most what it had (exact, in 1e-16 units).
     const Int128 exact_value = static_cast<Int128>(f.qty_e8) * f.price_e8;
     const Int128 notional = static_cast<Int128>(f.notional_e8) * kFixedScale;
-    const bool favours_venue = f.side == Side::kBuy ? notional >= exact_value : notional <= exact_value;
+    const bool favours_venue =
+        f.side == Side::kBuy ? notional >= exact_value : notional <= exact_value;
     RC_ASSERT(favours_venue);
     RC_ASSERT(notional - exact_value < kFixedScale && exact_value - notional < kFixedScale);
     if (f.side == Side::kBuy) {
@@ -383,9 +387,9 @@ struct BarCommand : ActionCommand {
 
 void check_session(AccountMode mode) {
   Venue venue(gen_config(mode));
-  rc::state::check(Model{}, venue,
-                   rc::state::gen::execOneOfWithArgs<SubmitCommand, SubmitCommand, CancelCommand,
-                                                     BarCommand>());
+  rc::state::check(
+      Model{}, venue,
+      rc::state::gen::execOneOfWithArgs<SubmitCommand, SubmitCommand, CancelCommand, BarCommand>());
   RC_CLASSIFY(venue.fills() > 0, "some fills");
   RC_CLASSIFY(venue.cancels_after_fill() > 0, "cancel after fill");
 }
@@ -410,7 +414,8 @@ std::vector<Action> gen_actions() {
 // Same config (seeded latency jitter included) and actions -> the same describe() lines; a
 // venue restored from a checkpoint taken at any point continues with the same lines.
 RC_BOOST_PROP(prop_same_seed_gives_the_same_events, ()) {
-  const ExchangeConfig config = gen_config(*rc::gen::element(AccountMode::kSpot, AccountMode::kMargin));
+  const ExchangeConfig config =
+      gen_config(*rc::gen::element(AccountMode::kSpot, AccountMode::kMargin));
   const std::vector<Action> actions = gen_actions();
   const auto cut = *in_range<std::size_t>(0, actions.size());
   Venue first(config);

@@ -33,8 +33,8 @@ bool aborts(Fn fn) {
 BOOST_AUTO_TEST_CASE(div_round_modes_on_positive_and_negative_quotients) {
   // num, den, floor, ceil, half-even
   const std::int64_t cases[][5] = {
-      {5, 2, 2, 3, 2},    {7, 2, 3, 4, 4},    {-5, 2, -3, -2, -2}, {-7, 2, -4, -3, -4},
-      {1, 3, 0, 1, 0},    {2, 3, 0, 1, 1},    {-2, 3, -1, 0, -1},  {6, 3, 2, 2, 2},
+      {5, 2, 2, 3, 2},     {7, 2, 3, 4, 4},   {-5, 2, -3, -2, -2}, {-7, 2, -4, -3, -4},
+      {1, 3, 0, 1, 0},     {2, 3, 0, 1, 1},   {-2, 3, -1, 0, -1},  {6, 3, 2, 2, 2},
       {5, -2, -3, -2, -2}, {-5, -2, 2, 3, 2}, {0, 7, 0, 0, 0},     {11, 4, 2, 3, 3},
   };
   for (const auto& c : cases) {
@@ -111,8 +111,7 @@ BOOST_AUTO_TEST_CASE(decimal_text_is_exact) {
   BOOST_TEST(format_decimal(-1) == "-0.00000001");
   BOOST_TEST(format_decimal(300'000'000) == "3");
   BOOST_TEST(format_decimal(0) == "0");
-  BOOST_TEST(format_decimal(std::numeric_limits<std::int64_t>::min()) ==
-             "-92233720368.54775808");
+  BOOST_TEST(format_decimal(std::numeric_limits<std::int64_t>::min()) == "-92233720368.54775808");
   BOOST_TEST(*parse_decimal("0.01000000") == 1'000'000);
   BOOST_TEST(*parse_decimal("65000.12") == 6'500'012'000'000);
   BOOST_TEST(*parse_decimal("-3") == -300'000'000);
