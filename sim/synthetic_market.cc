@@ -89,7 +89,7 @@ std::vector<QuantileForecast> forecast_quantiles(const std::vector<SyntheticBar>
     const double noise = rng.normal() * sigma;
     const double skew = rng.normal() * 0.15 * sigma;  // asymmetric bands, as real models give
     const double known = std::isnan(truth[i]) ? 0.0 : truth[i];
-    const double q50 = params.skill * known + (1 - params.skill) * noise;
+    const double q50 = params.skill * known + params.noise * noise;
     const double half = kZ90 * sigma * params.calibration;
     out.push_back({q50 - half + skew, q50, q50 + half + skew});
   }

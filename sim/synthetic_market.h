@@ -40,12 +40,13 @@ struct SyntheticBar {
 std::vector<SyntheticBar> generate_market(const SyntheticMarketParams& params);
 
 // A forecaster with configurable skill: for the label truth_t (the existing system's LABEL0,
-// the return from bar t+1 to t+2), q50 = skill * truth_t + (1 - skill) * noise * sigma, where
+// the return from bar t+1 to t+2), q50 = skill * truth_t + noise * sigma * N(0,1), where
 // sigma is the regime's hourly vol; q10/q90 = q50 -/+ 1.2816 * sigma * calibration (1.0 means
 // the band is as wide as the true 10–90% range). Deterministic (PRNG stream "forecaster").
 struct ForecasterParams {
   std::uint64_t seed = 1;
-  double skill = 0.3;        // 0 = pure noise, 1 = perfect foresight of q50
+  double skill = 0.05;       // weight of the realised label in q50 (0 = no information)
+  double noise = 0.2;        // q50 noise in units of sigma
   double calibration = 1.0;  // band width multiplier
 };
 
