@@ -34,8 +34,9 @@ struct FeatureRow {
 std::vector<FeatureRow> compute_features(std::span<const float> closes, std::size_t labelled);
 
 // Streaming form for a simulator: feed closes one bar at a time and get the backward-looking
-// features of that bar (truth is a label from the future and stays NaN here). Bit-identical to
-// compute_features for the same series. A plain value type: copying it is a checkpoint.
+// features of that bar (truth is a label from the future and stays NaN here). compute_features
+// is this stream plus the LABEL0 look-ahead, so both are proven by the same agreement test.
+// A plain value type: copying it is a checkpoint.
 class FeatureStream {
  public:
   FeatureRow push(float close);
