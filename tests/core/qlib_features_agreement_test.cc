@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(features_are_bit_exact) {
         {"vol_risk", &FeatureRow::vol_risk},
         {"vol_raw_momentum", &FeatureRow::vol_raw_momentum},
         {"truth", &FeatureRow::truth}};
-    for (const auto& [name, member] : columns) {
+    for (const auto& [name, member_binding] : columns) {
+      const auto member = member_binding;  // clang 14 cannot capture structured bindings
       auto col = d.expected.require_column(name);
       BOOST_REQUIRE(col.ok());
       const std::size_t equal =
