@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "core/check.h"
 #include "core/probability.h"
@@ -17,28 +18,38 @@ namespace {
 // The original's final clip in most methods: max(floor, min(x, cap)), Python builtins.
 double py_floor_cap(double x, double floor, double cap) { return py::max(floor, py::min(x, cap)); }
 
+// The Kelly fraction f* = (b*w - (1-w))/b of the "validated Kelly" family, b = win/loss:
+// long if p > 0.5 (win q90, loss |q10| or 0.001 when q10 >= 0, w = p), else short, p = 0.5
+// included (win |q10| or 0.001, loss q90, w = 1-p). nullopt when loss <= 0: every caller then
+// returns its 0.001 floor.
+std::optional<double> validated_kelly_fraction(double q10, double q50, double q90) {
+  const double p = prob_up_piecewise(q10, q50, q90);
+  double win = 0;
+  double loss = 0;
+  double prob_win = 0;
+  if (p > 0.5) {
+    win = q90;
+    loss = q10 < 0 ? std::fabs(q10) : 0.001;
+    prob_win = p;
+  } else {
+    win = q10 < 0 ? std::fabs(q10) : 0.001;
+    loss = q90;
+    prob_win = 1 - p;
+  }
+  if (loss <= 0) return std::nullopt;
+  const double b = win / loss;
+  return (b * prob_win - (1 - prob_win)) / b;
+}
+
 }  // namespace
 
 // Validated Kelly.
 
 double validated_kelly(const KellyInputs& in) {
-  const double p = prob_up_piecewise(in.q10, in.q50, in.q90);
-  double win = 0;
-  double loss = 0;
-  double prob_win = 0;
-  if (p > 0.5) {
-    win = in.q90;
-    loss = in.q10 < 0 ? std::fabs(in.q10) : 0.001;
-    prob_win = p;
-  } else {
-    win = in.q10 < 0 ? std::fabs(in.q10) : 0.001;
-    loss = in.q90;
-    prob_win = 1 - p;
-  }
+  const auto fraction = validated_kelly_fraction(in.q10, in.q50, in.q90);
   // existing system: a certain bearish forecast (q90 <= 0) gets the floor, not zero.
-  if (loss <= 0) return 0.001;
-  const double b = win / loss;
-  const double kelly = (b * prob_win - (1 - prob_win)) / b;
+  if (!fraction) return 0.001;
+  const double kelly = *fraction;
   const double base = kelly * 0.25 * (in.confidence / 10);
 
   const bool signal_ok = in.signal_thresh.has_value() && py::truthy(*in.signal_thresh) &&
@@ -481,21 +492,9 @@ double regime_multiplier(const RegimeFlags& f, double p) {
 double regime_aware_kelly_sizing(const Quantiles& q, const RegimeFlags& flags,
                                  double base_kelly_fraction) {
   const double p = prob_up_piecewise(q.q10, q.q50, q.q90);
-  double win = 0;
-  double loss = 0;
-  double prob_win = 0;
-  if (p > 0.5) {
-    win = q.q90;
-    loss = q.q10 < 0 ? std::fabs(q.q10) : 0.001;
-    prob_win = p;
-  } else {
-    win = q.q10 < 0 ? std::fabs(q.q10) : 0.001;
-    loss = q.q90;
-    prob_win = 1 - p;
-  }
-  if (loss <= 0) return 0.001;
-  const double payoff = win / loss;
-  const double kelly = (payoff * prob_win - (1 - prob_win)) / payoff;
+  const auto fraction = validated_kelly_fraction(q.q10, q.q50, q.q90);
+  if (!fraction) return 0.001;
+  const double kelly = *fraction;
   // existing system: no confidence factor in this variant.
   const double base_kelly = kelly * base_kelly_fraction;
   const double final_kelly = base_kelly * regime_multiplier(flags, p);
