@@ -22,7 +22,7 @@ constexpr const char* kHelp =
     "float32 semantics (numpy's float32 log; bit-exact with the existing system).\n"
     "\n"
     "Every calendar label is written. --instrument-range keeps only the labels inside the\n"
-    "instrument's [start, end] from all.txt, as qlib's D.features would.\n"
+    "instrument's spans in all.txt (their union), as qlib's D.features would.\n"
     "\n"
     "exit codes: 0 ok, 2 bad command line, 3 malformed qlib data, 4 unreadable/unwritable file\n";
 
@@ -64,17 +64,20 @@ int run_features(const std::vector<std::string_view>& argv) {
   if (!closes.ok()) return fail(closes.status());
   const std::vector<FeatureRow> rows = compute_features(closes->series, closes->labels.size());
 
-  io::RowRange range{0, rows.size()};
+  std::vector<std::size_t> selected;
   if (args->has("instrument-range")) {
     auto inst = io::read_qlib_instrument(
         fmt::format("{}/instruments/all.txt", request.provider_dir), request.instrument);
     if (!inst.ok()) return fail(inst.status());
-    range = io::instrument_rows(closes->labels, *inst);
+    selected = io::instrument_rows(closes->labels, *inst);
+  } else {
+    selected.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) selected.push_back(i);
   }
 
   io::CsvWriter out(
       {"timestamp", "close", "log_return", "vol_raw", "vol_risk", "vol_raw_momentum", "truth"});
-  for (std::size_t i = range.begin; i < range.end; ++i) {
+  for (const std::size_t i : selected) {
     const FeatureRow& r = rows[i];
     out.timestamp(closes->labels[i])
         .f32(r.close)
@@ -86,7 +89,7 @@ int run_features(const std::vector<std::string_view>& argv) {
         .end_row();
   }
   if (auto st = out.commit(out_path); !st.ok()) return fail(st);
-  std::fprintf(stderr, "q50sim features: %zu rows -> %s\n", range.end - range.begin,
+  std::fprintf(stderr, "q50sim features: %zu rows -> %s\n", selected.size(),
                out_path.c_str());
   return kExitOk;
 }

@@ -36,8 +36,9 @@ float log_return(float prev_close, float close) { return numpy_log_f32(close / p
 // Two clones: hardware FMA where the CPU has it, else std::fmaf in software. Both round
 // identically (a fused multiply-add is exactly specified), so only the speed differs.
 __attribute__((target_clones("fma", "default"))) float numpy_log_f32(float x) {
-  if (std::isnan(x)) return x;
-  if (x < 0.0f) return std::numeric_limits<float>::quiet_NaN();
+  // numpy's NaN lanes: the canonical +NaN for any NaN input, -NaN for x < 0 (incl. -inf).
+  if (std::isnan(x)) return std::bit_cast<float>(0x7fc00000U);
+  if (x < 0.0f) return std::bit_cast<float>(0xffc00000U);
   if (x == 0.0f) return -std::numeric_limits<float>::infinity();
   if (std::isinf(x)) return x;
   int exponent = 0;

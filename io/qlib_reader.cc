@@ -81,6 +81,7 @@ absl::StatusOr<QlibInstrument> read_qlib_instrument(const std::string& path,
   if (!text.ok()) return text.status();
   const auto lines = lines_of(*text);
   std::vector<std::string> names;
+  QlibInstrument found;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (trim(lines[i]).empty()) continue;
     std::vector<std::string_view> parts;
@@ -103,8 +104,10 @@ absl::StatusOr<QlibInstrument> read_qlib_instrument(const std::string& path,
       return absl::InvalidArgumentError(
           fmt::format("{}:{}: bad date in '{}'", path, i + 1, lines[i]));
     }
-    return QlibInstrument{std::string(parts[0]), *start, *end};
+    if (found.spans.empty()) found.name = std::string(parts[0]);
+    found.spans.push_back({*start, *end});
   }
+  if (!found.spans.empty()) return found;
   return absl::NotFoundError(fmt::format("{}: no instrument '{}' (the file has: {})", path, name,
                                          fmt::join(names, ", ")));
 }
@@ -155,11 +158,16 @@ absl::StatusOr<QlibSeries> load_qlib_field(const QlibFieldRequest& request) {
   return out;
 }
 
-RowRange instrument_rows(const std::vector<TimestampNs>& labels, const QlibInstrument& inst) {
-  const auto first = std::lower_bound(labels.begin(), labels.end(), inst.start_ts_ns);
-  const auto last = std::upper_bound(labels.begin(), labels.end(), inst.end_ts_ns);
-  return {static_cast<std::size_t>(first - labels.begin()),
-          static_cast<std::size_t>(last - labels.begin())};
+std::vector<std::size_t> instrument_rows(const std::vector<TimestampNs>& labels,
+                                         const QlibInstrument& inst) {
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    const bool inside = std::any_of(inst.spans.begin(), inst.spans.end(), [&](const QlibSpan& s) {
+      return s.start_ts_ns <= labels[r] && labels[r] <= s.end_ts_ns;
+    });
+    if (inside) rows.push_back(r);
+  }
+  return rows;
 }
 
 }  // namespace q50::io

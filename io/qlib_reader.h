@@ -21,10 +21,17 @@ namespace q50::io {
 
 absl::StatusOr<std::vector<TimestampNs>> read_qlib_calendar(const std::string& path);
 
-struct QlibInstrument {
-  std::string name;  // as written in all.txt, trimmed
+// One line of all.txt: the instrument trades over [start, end], both ends included.
+struct QlibSpan {
   TimestampNs start_ts_ns;
   TimestampNs end_ts_ns;  // a date-only end means that day's 00:00:00, as qlib parses it
+};
+
+struct QlibInstrument {
+  std::string name;  // as written in all.txt (first matching line), trimmed
+  // Every line naming the instrument, in file order. qlib keeps each line as its own span
+  // and uses their union (VALIDATED_2's all.txt lists BTCUSDT twice).
+  std::vector<QlibSpan> spans;
 };
 
 // Finds `name` in instruments/all.txt, case-insensitively (qlib lower-cases directory names
@@ -59,13 +66,10 @@ struct QlibFieldRequest {
 
 absl::StatusOr<QlibSeries> load_qlib_field(const QlibFieldRequest& request);
 
-// The first and one-past-last label rows inside [start, end] of the instrument, as qlib's
-// D.features would restrict them.
-struct RowRange {
-  std::size_t begin;
-  std::size_t end;
-};
-RowRange instrument_rows(const std::vector<TimestampNs>& labels, const QlibInstrument& inst);
+// The calendar rows inside any of the instrument's spans, ascending, as qlib's D.features
+// would restrict them.
+std::vector<std::size_t> instrument_rows(const std::vector<TimestampNs>& labels,
+                                         const QlibInstrument& inst);
 
 }  // namespace q50::io
 
