@@ -20,6 +20,7 @@ int run_demo(const std::vector<std::string_view>& args);      // app/cmd_demo.cc
 int run_signals(const std::vector<std::string_view>& args);   // app/cmd_signals.cc
 int run_features(const std::vector<std::string_view>& args);  // app/cmd_features.cc
 int run_compare(const std::vector<std::string_view>& args);   // app/cmd_compare.cc
+int run_replay(const std::vector<std::string_view>& args);    // app/cmd_replay.cc
 
 }  // namespace q50::app
 

@@ -19,6 +19,9 @@ constexpr std::array kCommands = {
                       q50::app::run_features},
     q50::app::Command{"compare", "per-column agreement report between two CSV files",
                       q50::app::run_compare},
+    q50::app::Command{"replay",
+                      "replay the existing system's backtesters bar for bar through the simulator",
+                      q50::app::run_replay},
 };
 
 void print_usage(std::FILE* out) {

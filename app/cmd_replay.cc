@@ -1,0 +1,408 @@
+// q50sim replay: the existing system's two backtesters replayed bar for bar through the
+// simulator (sim/replay.h), writing the reference's files (shared/reference/backtest_hb/*/,
+// backtest_quantile/*/) with the `expected_` prefix dropped.
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "app/args.h"
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "core/metrics.h"
+#include "core/strategy.h"
+#include "fmt/format.h"
+#include "io/atomic_file.h"
+#include "io/backtest_input.h"
+#include "io/csv.h"
+#include "io/number_format.h"
+#include "sim/replay.h"
+
+#ifndef Q50SIM_VERSION
+#define Q50SIM_VERSION "unknown"
+#endif
+
+namespace q50::app {
+namespace {
+
+constexpr std::string_view kHelp =
+    "usage: q50sim replay --profile hummingbot|quantile --input INPUT.csv --config CONFIG.json\n"
+    "                     --out DIR [--seed N]\n"
+    "\n"
+    "Replays one of the existing system's backtesters bar for bar through the simulator\n"
+    "(event queue, strategy step, legacy float64 margin venue, journal, invariant checks).\n"
+    "\n"
+    "  --profile      hummingbot: HummingbotQuantileBacktester; quantile: QuantileBacktester\n"
+    "  --input        the input frame (layout of shared/reference/backtest_*/*/input.csv)\n"
+    "  --config       the config (layout of the reference's config.json)\n"
+    "  --out DIR      writes bars.csv, trades.csv, holds.csv and metrics.json (hummingbot) or\n"
+    "                 trades.csv and metrics.json (quantile), the reference's columns and keys;\n"
+    "                 all files or none\n"
+    "  --seed N       the run's seed (default 0); the legacy profiles draw no random numbers\n"
+    "\n"
+    "Prints 'seed= scenario= version=' first and 'fingerprint=' (FNV-1a of the journal) last.\n"
+    "exit codes: 0 ok, 2 bad command line, 3 bad input data, 4 I/O error\n";
+
+using OutputFile = std::pair<std::string, std::string>;  // file name, content
+
+// Python json float: repr, with NaN/Infinity spelled as json.dump writes them.
+std::string json_float(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v < 0 ? "-Infinity" : "Infinity";
+  return io::py_repr(v);
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+// json.dump(indent=2) of a flat list of already-encoded members, at nesting depth `depth`.
+std::string json_object(const std::vector<std::pair<std::string, std::string>>& members,
+                        int depth) {
+  if (members.empty()) return "{}";
+  const std::string pad(static_cast<std::size_t>(2 * (depth + 1)), ' ');
+  std::string out = "{\n";
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    out += pad + json_string(members[i].first) + ": " + members[i].second;
+    out += i + 1 < members.size() ? ",\n" : "\n";
+  }
+  return out + std::string(static_cast<std::size_t>(2 * depth), ' ') + "}";
+}
+
+// ---- hummingbot ---------------------------------------------------------------------------
+
+std::string_view original_signal(const strategy::HbTradeRecord& t) {
+  switch (t.purpose) {
+    case strategy::OrderPurpose::kNeutralClose:
+      return "NEUTRAL_CLOSE";
+    case strategy::OrderPurpose::kBacktestEnd:
+      return "BACKTEST_END";
+    case strategy::OrderPurpose::kDirectional:
+      break;
+  }
+  return strategy::direction_name(t.signal);
+}
+
+std::string hb_bars_csv(const sim::ReplayResult& r, const std::vector<double>& pv) {
+  io::CsvWriter w({"timestamp", "price", "signal_direction", "target_pct", "confidence",
+                   "prob_up", "prob_down_adj", "prob_neutral", "prob_up_adj", "action_taken",
+                   "hold_reason", "balance", "position", "portfolio_value", "pnl", "returns",
+                   "drawdown"});
+  const std::vector<double> returns = simple_returns(pv);
+  const std::vector<double> dd = drawdowns(pv);
+  for (std::size_t i = 0; i < r.hb_bars.size(); ++i) {
+    const strategy::HbBarRecord& b = r.hb_bars[i];
+    w.timestamp(b.ts_ns).f64(b.price).str(strategy::direction_name(b.signal.direction));
+    w.f64(b.signal.target_pct).f64(b.signal.confidence).f64(b.signal.prob_up);
+    w.f64(b.signal.prob_down_adj).f64(b.signal.prob_neutral).f64(b.signal.prob_up_adj);
+    w.str(b.traded ? "TRADE" : "HOLD").str(strategy::hold_reason_name(b.hold_reason));
+    w.f64(b.balance).f64(b.position).f64(b.portfolio_value).f64(b.pnl);
+    if (i == 0) {
+      w.empty();
+    } else {
+      w.f64(returns[i - 1]);
+    }
+    w.f64(dd[i]);
+    w.end_row();
+  }
+  return w.text();
+}
+
+std::string hb_trades_csv(const sim::ReplayResult& r) {
+  io::CsvWriter w({"timestamp", "side", "trade_type", "original_signal", "quantity", "price",
+                   "fee_cost", "slippage_cost", "position_before", "position_after",
+                   "balance_after", "pnl", "entry_price"});
+  for (const strategy::HbTradeRecord& t : r.hb_trades) {
+    w.timestamp(t.ts_ns).str(t.buy ? "BUY" : "SELL");
+    w.str(t.purpose == strategy::OrderPurpose::kDirectional ? "DIRECTIONAL" : "POSITION_CLOSURE");
+    w.str(original_signal(t)).f64(t.quantity).f64(t.price).f64(t.fee_cost).f64(t.slippage_cost);
+    w.f64(t.position_before).f64(t.position_after).f64(t.balance_after).f64(t.pnl);
+    w.f64(t.entry_price);
+    w.end_row();
+  }
+  return w.text();
+}
+
+std::string hb_holds_csv(const sim::ReplayResult& r) {
+  io::CsvWriter w({"timestamp", "hold_reason", "position", "price", "portfolio_value"});
+  for (const strategy::HbHoldRecord& h : r.hb_holds) {
+    w.timestamp(h.ts_ns).str(strategy::hold_reason_name(h.reason)).f64(h.position);
+    w.f64(h.price).f64(h.portfolio_value);
+    w.end_row();
+  }
+  return w.text();
+}
+
+// calculate_metrics as json.dump(indent=2) writes it. Python ints where the original yields
+// an int: sharpe_ratio 0 when std is not > 0, win_rate 0 without trades.
+std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double>& pv,
+                            double initial_balance) {
+  std::vector<double> trade_pnl;
+  trade_pnl.reserve(r.hb_trades.size());
+  for (const auto& t : r.hb_trades) trade_pnl.push_back(t.pnl);
+  std::vector<std::string_view> reasons;
+  reasons.reserve(r.hb_holds.size());
+  for (const auto& h : r.hb_holds) reasons.push_back(strategy::hold_reason_name(h.reason));
+  const HbMetrics m = hb_metrics(
+      {pv, trade_pnl, reasons, initial_balance, r.final_cash, r.final_position});
+  std::vector<std::pair<std::string, std::string>> hold_reasons;
+  for (const auto& [reason, count] : m.hold_reasons) {
+    hold_reasons.emplace_back(reason, std::to_string(count));
+  }
+  const bool has_std = m.volatility > 0;
+  return json_object(
+      {{"total_return", json_float(m.total_return)},
+       {"annualized_return", json_float(m.annualized_return)},
+       {"volatility", json_float(m.volatility)},
+       {"sharpe_ratio", has_std ? json_float(m.sharpe_ratio) : "0"},
+       {"max_drawdown", json_float(m.max_drawdown)},
+       {"total_trades", std::to_string(m.total_trades)},
+       {"total_holds", std::to_string(m.total_holds)},
+       {"total_periods", std::to_string(m.total_periods)},
+       {"trade_frequency", json_float(m.trade_frequency)},
+       {"hold_frequency", json_float(m.hold_frequency)},
+       {"hold_reasons", json_object(hold_reasons, 1)},
+       {"win_rate", m.total_trades > 0 ? json_float(m.win_rate) : "0"},
+       {"final_balance", json_float(m.final_balance)},
+       {"final_position", json_float(m.final_position)},
+       {"final_portfolio_value", json_float(m.final_portfolio_value)}},
+      0) + "\n";
+}
+
+// ---- quantile -------------------------------------------------------------------------------
+
+std::string_view day_name(TimestampNs ts_ns) {
+  static constexpr std::string_view kDays[] = {"Thursday", "Friday",   "Saturday", "Sunday",
+                                               "Monday",   "Tuesday",  "Wednesday"};
+  constexpr std::int64_t kDayNs = 86'400'000'000'000;
+  std::int64_t day = ts_ns / kDayNs;
+  if (ts_ns % kDayNs < 0) --day;
+  return kDays[static_cast<std::size_t>(((day % 7) + 7) % 7)];
+}
+
+std::string qb_trades_csv(const sim::ReplayResult& r) {
+  io::CsvWriter w({"timestamp", "date", "hour", "day_of_week", "side", "position_before",
+                   "position_after", "position_change", "spread", "prob_down", "prob_neutral",
+                   "prob_up", "tier", "tier_confidence", "pnl", "is_profitable",
+                   "cumulative_pnl", "fee_cost", "slippage_cost", "total_cost",
+                   "portfolio_value", "drawdown"});
+  std::string ts;
+  for (const strategy::QbRowRecord& q : r.qb_rows) {
+    ts = format_timestamp(q.ts_ns);
+    w.str(ts).str(std::string_view(ts).substr(0, 10));
+    w.i64(std::stoll(ts.substr(11, 2))).str(day_name(q.ts_ns));
+    w.str(strategy::qb_side_name(q.side)).f64(q.position_before).f64(q.position_after);
+    w.f64(q.position_after - q.position_before).f64(q.spread);
+    w.f64(q.prob_down).f64(q.prob_neutral).f64(q.prob_up).i64(q.tier).f64(q.tier_confidence);
+    w.f64(q.pnl).boolean(q.pnl > 0).f64(q.cumulative_pnl).f64(q.fee_cost).f64(q.slippage_cost);
+    w.f64(q.fee_cost + q.slippage_cost).f64(q.portfolio_value).f64(q.drawdown);
+    w.end_row();
+  }
+  return w.text();
+}
+
+std::string qb_tier_json(const QbMetrics& m) {
+  std::vector<std::pair<std::string, std::string>> sum, mean, count, conf;
+  for (const QbTierPerformance& t : m.tier_performance) {
+    const std::string key = std::to_string(t.tier);
+    sum.emplace_back(key, json_float(t.pnl_sum));
+    mean.emplace_back(key, json_float(t.pnl_mean));
+    count.emplace_back(key, std::to_string(t.pnl_count));
+    conf.emplace_back(key, json_float(t.tier_confidence_mean));
+  }
+  return json_object({{"pnl_sum", json_object(sum, 2)},
+                      {"pnl_mean", json_object(mean, 2)},
+                      {"pnl_count", json_object(count, 2)},
+                      {"tier_confidence_mean", json_object(conf, 2)}},
+                     1);
+}
+
+// _calculate_metrics as save_results serialises it. Python ints where the original yields
+// one: volatility 0 for one row, sharpe 0 unless volatility > 0, win_rate/avg_win/avg_loss 0
+// when their count is 0.
+std::string qb_metrics_json(const sim::ReplayResult& r, const io::QbBacktestConfig& config) {
+  std::vector<QbMetricsRow> rows;
+  rows.reserve(r.qb_rows.size());
+  std::int64_t wins = 0, losses = 0;
+  for (const auto& q : r.qb_rows) {
+    rows.push_back({q.side == strategy::QbSide::kHold, q.pnl, q.drawdown, q.portfolio_value,
+                    q.tier, q.tier_confidence, q.prob_up});
+    wins += q.pnl > 0 ? 1 : 0;
+    losses += q.pnl < 0 ? 1 : 0;
+  }
+  const QbMetrics m = qb_metrics(rows, {config.params.initial_capital,
+                                        config.prediction_horizon_hours, config.data_frequency});
+  std::vector<std::pair<std::string, std::string>> calibration;
+  for (const QbCalibrationBin& b : m.probability_calibration) {
+    calibration.emplace_back(
+        fmt::format("({}, {}]", io::py_repr(b.label_left), io::py_repr(b.label_right)),
+        std::isnan(b.up_fraction) ? "null" : json_float(b.up_fraction));
+  }
+  return json_object(
+      {{"total_return", json_float(m.total_return)},
+       {"annualized_return", json_float(m.annualized_return)},
+       {"volatility", rows.size() > 1 ? json_float(m.volatility) : "0"},
+       {"sharpe_ratio", m.volatility > 0 ? json_float(m.sharpe_ratio) : "0"},
+       {"max_drawdown", json_float(m.max_drawdown)},
+       {"total_trades", std::to_string(m.total_trades)},
+       {"win_rate", m.total_trades > 0 ? json_float(m.win_rate) : "0"},
+       {"avg_win", wins > 0 ? json_float(m.avg_win) : "0"},
+       {"avg_loss", losses > 0 ? json_float(m.avg_loss) : "0"},
+       {"profit_factor", json_float(m.profit_factor)},
+       {"data_frequency", json_string(m.data_frequency)},
+       {"prediction_horizon_hours", json_float(m.prediction_horizon_hours)},
+       {"periods_per_year", json_float(m.periods_per_year)},
+       {"tier_performance", qb_tier_json(m)},
+       {"probability_calibration", json_object(calibration, 1)}},
+      0) + "\n";
+}
+
+// ---- the command ----------------------------------------------------------------------------
+
+struct Options {
+  bool hummingbot = true;
+  std::string input;
+  std::string config;
+  std::string out_dir;
+  std::uint64_t seed = 0;
+};
+
+absl::StatusOr<Options> parse_options(const Args& args) {
+  Options o;
+  auto profile = args.require("profile");
+  if (!profile.ok()) return profile.status();
+  if (*profile != "hummingbot" && *profile != "quantile") {
+    return absl::InvalidArgumentError(
+        fmt::format("--profile: expected 'hummingbot' or 'quantile' (got '{}')", *profile));
+  }
+  o.hummingbot = *profile == "hummingbot";
+  for (auto [name, out] : {std::pair{"input", &o.input}, std::pair{"config", &o.config},
+                           std::pair{"out", &o.out_dir}}) {
+    auto v = args.require(name);
+    if (!v.ok()) return v.status();
+    *out = *v;
+  }
+  auto seed = args.get_int("seed", 0);
+  if (!seed.ok()) return seed.status();
+  if (*seed < 0) {
+    return absl::InvalidArgumentError(fmt::format("--seed: expected N >= 0 (got {})", *seed));
+  }
+  o.seed = static_cast<std::uint64_t>(*seed);
+  return o;
+}
+
+struct Replayed {
+  std::vector<OutputFile> files;
+  sim::ReplayResult result;
+};
+
+absl::StatusOr<Replayed> replay_hummingbot(const Options& o) {
+  auto config = io::read_hb_config(o.config);
+  if (!config.ok()) return config.status();
+  auto bars = io::read_hb_bars(o.input, *config);
+  if (!bars.ok()) return bars.status();
+  sim::ReplayConfig rc;
+  rc.params.profile = strategy::StrategyProfile::kLegacyHummingbot;
+  rc.params.hb.max_position_pct = config->max_position_pct;
+  rc.params.hb.min_confidence_hold = config->min_confidence_hold;
+  rc.params.hb.pnl = config->real_prices ? strategy::PnlFormula::kFromPriceChange
+                                         : strategy::PnlFormula::kFromTruth;
+  rc.params.hb.options.sizing = config->sizing;
+  rc.venue.initial_cash = config->initial_balance;
+  rc.venue.fee_rate = config->fee_rate;
+  Replayed out{{}, sim::run_replay(*bars, rc)};
+  std::vector<double> pv;
+  pv.reserve(out.result.hb_bars.size());
+  for (const auto& b : out.result.hb_bars) pv.push_back(b.portfolio_value);
+  out.files = {{"bars.csv", hb_bars_csv(out.result, pv)},
+               {"trades.csv", hb_trades_csv(out.result)},
+               {"holds.csv", hb_holds_csv(out.result)},
+               {"metrics.json", hb_metrics_json(out.result, pv, config->initial_balance)}};
+  return out;
+}
+
+absl::StatusOr<Replayed> replay_quantile(const Options& o) {
+  auto config = io::read_qb_config(o.config);
+  if (!config.ok()) return config.status();
+  auto bars = io::read_qb_bars(o.input, *config);
+  if (!bars.ok()) return bars.status();
+  sim::ReplayConfig rc;
+  rc.params.profile = strategy::StrategyProfile::kLegacyQuantile;
+  rc.params.qb = config->params;
+  Replayed out{{}, sim::run_replay(*bars, rc)};
+  out.files = {{"trades.csv", qb_trades_csv(out.result)},
+               {"metrics.json", qb_metrics_json(out.result, *config)}};
+  return out;
+}
+
+// Every file or none: each is written atomically, and a failure removes those already
+// written by this run.
+absl::Status commit_all(const std::string& dir, const std::vector<OutputFile>& files) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        fmt::format("{}: cannot create the output directory: {}", dir, ec.message()));
+  }
+  std::vector<std::filesystem::path> written;
+  for (const auto& [name, content] : files) {
+    const std::filesystem::path path = std::filesystem::path(dir) / name;
+    if (auto st = io::write_file_atomic(path.string(), content); !st.ok()) {
+      for (const auto& p : written) std::filesystem::remove(p, ec);
+      return st;
+    }
+    written.push_back(path);
+  }
+  return absl::OkStatus();
+}
+
+int fail(const absl::Status& status) {
+  std::fprintf(stderr, "q50sim replay: %s\n", std::string(status.message()).c_str());
+  return exit_code_for(status);
+}
+
+int usage_error(const absl::Status& status) {
+  std::fprintf(stderr, "q50sim replay: %s\n\n%.*s", std::string(status.message()).c_str(),
+               static_cast<int>(kHelp.size()), kHelp.data());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_replay(const std::vector<std::string_view>& argv) {
+  const Args::Spec spec{{"profile", "input", "config", "out", "seed"}, {}, 0};
+  auto args = Args::parse(argv, spec);
+  if (!args.ok()) return usage_error(args.status());
+  if (args->help()) {
+    std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
+    return kExitOk;
+  }
+  auto o = parse_options(*args);
+  if (!o.ok()) return usage_error(o.status());
+  std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", o->seed, o->input.c_str(),
+              Q50SIM_VERSION);
+  std::fflush(stdout);
+  auto replayed = o->hummingbot ? replay_hummingbot(*o) : replay_quantile(*o);
+  if (!replayed.ok()) return fail(replayed.status());
+  if (auto st = commit_all(o->out_dir, replayed->files); !st.ok()) return fail(st);
+  const sim::ReplayResult& r = replayed->result;
+  std::printf("replay: profile=%s bars=%zu trades=%zu holds=%zu events=%" PRIu64 " -> %s\n",
+              o->hummingbot ? "hummingbot" : "quantile",
+              o->hummingbot ? r.hb_bars.size() : r.qb_rows.size(), r.hb_trades.size(),
+              r.hb_holds.size(), r.events, o->out_dir.c_str());
+  std::printf("fingerprint=%016" PRIx64 "\n", r.fingerprint);
+  return kExitOk;
+}
+
+}  // namespace q50::app

@@ -1,0 +1,64 @@
+#ifndef Q50SIM_IO_BACKTEST_INPUT_H_
+#define Q50SIM_IO_BACKTEST_INPUT_H_
+
+// Readers for the existing backtesters' input frames and configs, in the layout of
+// shared/reference/backtest_hb/*/ and backtest_quantile/*/ (reference README §5, §6). Every
+// failure names the file, the line (CSV) or key (JSON), and the offending value.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/sizing.h"
+#include "core/strategy.h"
+
+namespace q50::io {
+
+// HummingbotQuantileBacktester's constructor arguments and run_backtest's price choice.
+struct HbBacktestConfig {
+  double initial_balance = 100000.0;
+  double max_position_pct = 0.5;
+  double fee_rate = 0.001;
+  double min_confidence_hold = 1.0;
+  HbSizingMethod sizing = HbSizingMethod::kEnhanced;
+  bool real_prices = false;          // price_mode "real" (else "simulated")
+  std::string price_col = "close";   // the real price column
+  std::string return_col = "truth";  // the return column
+};
+
+// Required keys: initial_balance, max_position_pct, fee_rate, sizing_method (strict: a typo is
+// an error, not the original's silent fallback to 'enhanced'), min_confidence_hold,
+// price_mode ('simulated' | 'real'). Optional: price_col, return_col. Other keys
+// (trading_pair, long/short_threshold: unused by the original) are ignored.
+absl::StatusOr<HbBacktestConfig> read_hb_config(const std::string& path);
+
+// BacktestConfig plus the run_backtest arguments.
+struct QbBacktestConfig {
+  strategy::QbParams params;
+  std::string price_col = "truth";  // run_backtest(price_col): the per-bar return column
+  std::string data_frequency = "hourly";
+  double prediction_horizon_hours = 1.0;
+};
+
+// Required: initial_capital, position_limit, fee_rate, slippage_rate, long_threshold,
+// short_threshold, max_drawdown_limit, base_position_size, confidence_multiplier and the
+// object run_backtest {price_col, data_frequency, prediction_horizon_hours}.
+absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path);
+
+// The HB input frame (timestamp, q10, q50, q90, side, signal_tier, signal_thresh_adaptive,
+// the return column, and the price column in real mode) as bars with their prices:
+// simulated: 100 on the first row, then price *= (1 + truth) of the current row (NaN truth
+// leaves it); real: the price column, and rows whose price is NaN are skipped, as the
+// original skips them. Timestamps must strictly increase; at least one bar must remain.
+absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string& path,
+                                                              const HbBacktestConfig& config);
+
+// The QB input frame (timestamp, q10, q50, q90, signal_tier, the return column). Existing
+// system: `future_return = truth.shift(-1)` only serves to drop rows whose NEXT truth is NaN,
+// so the last row (a sentinel) never becomes a bar. At least one bar must remain.
+absl::StatusOr<std::vector<strategy::MarketBar>> read_qb_bars(const std::string& path,
+                                                              const QbBacktestConfig& config);
+
+}  // namespace q50::io
+
+#endif  // Q50SIM_IO_BACKTEST_INPUT_H_

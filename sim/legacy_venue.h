@@ -1,0 +1,83 @@
+#ifndef Q50SIM_SIM_LEGACY_VENUE_H_
+#define Q50SIM_SIM_LEGACY_VENUE_H_
+
+#include <cstdint>
+#include <variant>
+
+#include "core/timestamp.h"
+#include "sim/exchange_models.h"
+
+// The existing HummingbotQuantileBacktester's "venue": a margin account whose cash and
+// position are float64 and whose arithmetic is the original's, operation for operation
+// (LegacyFloat64Accounting, settle_cash). It is the sibling of sim::Exchange for the legacy
+// replay profiles, with the same operation names (on_bar, submit, balances) and the same
+// timing contract (a request sent at now is answered at now + latency, as kVenueResponse).
+//
+// Why a second implementation and not sim::Exchange in margin mode: Exchange holds every
+// amount as int64 1e-8 units and rounds each fee in the venue's favour. The recorded runs'
+// quantities (e.g. 13.745263809218958 units) and balances are arbitrary float64 values, so any
+// fixed-point ledger would move balances by up to 1e-8 per trade and lose the bit-exact
+// agreement (rtol 1e-12) the reference demands. The legacy account therefore keeps doubles.
+//
+// Rules (existing system, _execute_position_change): a market order fills completely at the
+// latest bar's price; notional = |qty| * price, fee = notional * fee_rate, slippage = notional *
+// 0.0005 (hard-coded 5 bp); a buy whose notional + fee + slippage exceeds the cash is rejected
+// (the original returns None silently); sells are never checked, so shorts are unlimited.
+
+namespace q50::sim {
+
+struct LegacyVenueConfig {
+  double initial_cash = 0;
+  double fee_rate = 0.001;
+  double slippage_rate = 0.0005;  // existing system: hard-coded, not configurable there
+  TimestampNs latency_ns = 0;     // the existing backtester trades at the bar's own time
+};
+
+struct LegacyFill {
+  TimestampNs ts_ns = 0;
+  double qty = 0;  // signed: + bought, - sold; always the whole order
+  double price = 0;
+  double fee = 0;
+  double slippage = 0;
+  double cash_after = 0;
+  double position_after = 0;
+};
+
+struct LegacyReject {
+  TimestampNs ts_ns = 0;
+  double qty = 0;
+  double cost = 0;  // what the buy would have taken
+  double cash = 0;  // what there was
+};
+
+using LegacyVenueEvent = std::variant<LegacyFill, LegacyReject>;
+
+class LegacyMarginVenue {
+ public:
+  explicit LegacyMarginVenue(const LegacyVenueConfig& config)
+      : config_(config), cash_(config.initial_cash) {}
+
+  // A new bar: its price becomes the fill price of later orders.
+  void on_bar(TimestampNs ts_ns, double price);
+  // A market order of qty base units (signed, non-zero) sent at now_ns, after a bar. The
+  // response is stamped now_ns + latency_ns.
+  LegacyVenueEvent submit(double qty, TimestampNs now_ns);
+
+  double cash() const { return cash_; }
+  double position() const { return position_; }
+  double mark_price() const { return mark_price_; }
+  // Equity in the ledger's own arithmetic: cash + position * mark price.
+  double equity() const { return cash_ + position_ * mark_price_; }
+
+ private:
+  LegacyVenueConfig config_;
+  double cash_;
+  double position_ = 0;
+  bool has_bar_ = false;
+  TimestampNs bar_ts_ns_ = 0;
+  double mark_price_ = 0;
+};
+
+}  // namespace q50::sim
+
+#endif  // Q50SIM_SIM_LEGACY_VENUE_H_
