@@ -15,6 +15,9 @@ packages=(
   libfmt-dev
   libtomlplusplus-dev
   nlohmann-json3-dev
+  # tests/tools: the macro_features.pkl export is tested with Debian's pandas (1.5.3, the
+  # version the existing system ran).
+  python3-pandas
 )
 # Extra packages callers may ask for (e.g. chromium for report screenshots).
 packages+=("$@")

@@ -27,7 +27,8 @@ Then, e.g.:
     q50sim compare --expected signals.csv --actual ours.csv --key datetime
 
 Needs pandas (>= 1.5, for to_csv's `lineterminator`; the existing system ran 1.5.3) and the
-pickle's own dependencies; it is not run in CI. The output is written to a temporary file
+pickle's own dependencies; CI runs it (tests/tools/export_macro_features_test.cc) with
+Debian's python3-pandas. The output is written to a temporary file
 beside the target and renamed into place, so a failed export never leaves a half-written CSV.
 Exit status (as q50sim's): 0 ok, 2 bad command line, 3 bad input, 4 I/O error.
 """
