@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/args.h"
+#include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "fmt/format.h"
@@ -44,12 +45,6 @@ constexpr std::string_view kHelp =
     "\n"
     "exit codes: 0 every column agrees, 1 the check failed, 2 bad command line,\n"
     "            3 bad input (malformed CSV, missing key column, duplicate key), 4 I/O error\n";
-
-int usage_error(const absl::Status& status) {
-  std::fprintf(stderr, "q50sim compare: %s\n\n%.*s", std::string(status.message()).c_str(),
-               static_cast<int>(kHelp.size()), kHelp.data());
-  return kExitUsage;
-}
 
 absl::StatusOr<double> non_negative(const Args& args, std::string_view name, double fallback,
                                     double max) {
@@ -115,24 +110,19 @@ int run_compare(const std::vector<std::string_view>& argv) {
       {"expected", "actual", "key", "rtol", "atol", "column-atol", "min-agreement", "max-examples"},
       {"allow-extra-columns"},
       0};
+  const CommandOutput cli("compare", kHelp);
   auto args = Args::parse(argv, spec);
-  if (!args.ok()) return usage_error(args.status());
-  if (args->help()) {
-    std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
-    return kExitOk;
-  }
+  if (!args.ok()) return cli.usage_error(args.status());
+  if (args->help()) return cli.help();
   auto expected = args->require("expected");
-  if (!expected.ok()) return usage_error(expected.status());
+  if (!expected.ok()) return cli.usage_error(expected.status());
   auto actual = args->require("actual");
-  if (!actual.ok()) return usage_error(actual.status());
+  if (!actual.ok()) return cli.usage_error(actual.status());
   auto opt = options_from(*args);
-  if (!opt.ok()) return usage_error(opt.status());
+  if (!opt.ok()) return cli.usage_error(opt.status());
 
   auto report = io::compare_files(*expected, *actual, *opt);
-  if (!report.ok()) {
-    std::fprintf(stderr, "q50sim compare: %s\n", std::string(report.status().message()).c_str());
-    return exit_code_for(report.status());
-  }
+  if (!report.ok()) return cli.fail(report.status());
   const std::string text = io::format_report(*report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return report->passed() ? kExitOk : kExitCheckFailed;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/args.h"
+#include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "core/qlib_features.h"
@@ -22,7 +23,7 @@
 namespace q50::app {
 namespace {
 
-constexpr const char* kHelp =
+constexpr std::string_view kHelp =
     "usage: q50sim demo [--seed N] [--bars N] [--skill X] [--out SIGNALS.csv]\n"
     "\n"
     "Runs the Q50 signal pipeline over a deterministic synthetic quantile series that q50sim\n"
@@ -92,28 +93,20 @@ void print_summary(const DemoConfig& c, const std::vector<FeatureRow>& features,
 
 int run_demo(const std::vector<std::string_view>& argv) {
   const Args::Spec spec{{"seed", "bars", "skill", "out"}, {}, 0};
+  const CommandOutput cli("demo", kHelp);
   auto args = Args::parse(argv, spec);
-  if (!args.ok()) {
-    std::fprintf(stderr, "q50sim demo: %s\n\n%s", std::string(args.status().message()).c_str(), kHelp);
-    return kExitUsage;
-  }
-  if (args->help()) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  if (!args.ok()) return cli.usage_error(args.status());
+  if (args->help()) return cli.help();
   DemoConfig c;
   auto seed = args->get_int("seed", 42);
   auto bars = args->get_int("bars", 8760);
   auto skill = args->get_double("skill", 0.05);
   for (const absl::Status& st : {seed.status(), bars.status(), skill.status()}) {
-    if (!st.ok()) {
-      std::fprintf(stderr, "q50sim demo: %s\n", std::string(st.message()).c_str());
-      return kExitUsage;
-    }
+    if (!st.ok()) return cli.usage_error(st);
   }
   if (*seed < 0 || *bars < 10 || *bars > 100'000'000 || !(*skill >= 0 && *skill <= 1)) {
-    std::fprintf(stderr, "q50sim demo: need --seed >= 0, 10 <= --bars <= 1e8, 0 <= --skill <= 1\n");
-    return kExitUsage;
+    return cli.usage_error(absl::InvalidArgumentError(
+        "need --seed >= 0, 10 <= --bars <= 1e8, 0 <= --skill <= 1"));
   }
   c.seed = static_cast<std::uint64_t>(*seed);
   c.bars = *bars;

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "app/args.h"
+#include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "core/qlib_features.h"
@@ -12,7 +13,7 @@
 namespace q50::app {
 namespace {
 
-constexpr const char* kHelp =
+constexpr std::string_view kHelp =
     "usage: q50sim features --qlib DIR --instrument NAME --freq FREQ --out OUT.csv\n"
     "                       [--instrument-range]\n"
     "\n"
@@ -26,49 +27,34 @@ constexpr const char* kHelp =
     "\n"
     "exit codes: 0 ok, 2 bad command line, 3 malformed qlib data, 4 unreadable/unwritable file\n";
 
-int fail(const absl::Status& status) {
-  std::fprintf(stderr, "q50sim features: %s\n", std::string(status.message()).c_str());
-  return exit_code_for(status);
-}
-
 }  // namespace
 
 int run_features(const std::vector<std::string_view>& argv) {
   const Args::Spec spec{{"qlib", "instrument", "freq", "out"}, {"instrument-range"}, 0};
+  const CommandOutput cli("features", kHelp);
   auto args = Args::parse(argv, spec);
-  if (!args.ok()) {
-    std::fprintf(stderr, "q50sim features: %s\n\n%s", std::string(args.status().message()).c_str(),
-                 kHelp);
-    return kExitUsage;
-  }
-  if (args->help()) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  if (!args.ok()) return cli.usage_error(args.status());
+  if (args->help()) return cli.help();
   io::QlibFieldRequest request;
   std::string out_path;
   for (auto [name, dest] : {std::pair{"qlib", &request.provider_dir},
                             std::pair{"instrument", &request.instrument},
                             std::pair{"freq", &request.freq}, std::pair{"out", &out_path}}) {
     auto v = args->require(name);
-    if (!v.ok()) {
-      std::fprintf(stderr, "q50sim features: %s\n\n%s", std::string(v.status().message()).c_str(),
-                   kHelp);
-      return kExitUsage;
-    }
+    if (!v.ok()) return cli.usage_error(v.status());
     *dest = *v;
   }
   request.field = "close";
 
   auto closes = io::load_qlib_field(request);
-  if (!closes.ok()) return fail(closes.status());
+  if (!closes.ok()) return cli.fail(closes.status());
   const std::vector<FeatureRow> rows = compute_features(closes->series, closes->labels.size());
 
   std::vector<std::size_t> selected;
   if (args->has("instrument-range")) {
     auto inst = io::read_qlib_instrument(
         fmt::format("{}/instruments/all.txt", request.provider_dir), request.instrument);
-    if (!inst.ok()) return fail(inst.status());
+    if (!inst.ok()) return cli.fail(inst.status());
     selected = io::instrument_rows(closes->labels, *inst);
   } else {
     selected.reserve(rows.size());
@@ -88,7 +74,7 @@ int run_features(const std::vector<std::string_view>& argv) {
         .f32(r.truth)
         .end_row();
   }
-  if (auto st = out.commit(out_path); !st.ok()) return fail(st);
+  if (auto st = out.commit(out_path); !st.ok()) return cli.fail(st);
   std::fprintf(stderr, "q50sim features: %zu rows -> %s\n", selected.size(),
                out_path.c_str());
   return kExitOk;

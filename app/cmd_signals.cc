@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/args.h"
+#include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "core/regime.h"
@@ -102,42 +103,29 @@ std::string summary(const std::vector<SignalRow>& rows, const PercentileChoice& 
       io::py_repr(p.p30), io::py_repr(p.p70), io::py_repr(p.p90), out_path);
 }
 
-int fail(const absl::Status& status) {
-  std::fprintf(stderr, "q50sim signals: %s\n", std::string(status.message()).c_str());
-  return exit_code_for(status);
-}
-
-int usage_error(const absl::Status& status) {
-  std::fprintf(stderr, "q50sim signals: %s\n\n%.*s", std::string(status.message()).c_str(),
-               static_cast<int>(kHelp.size()), kHelp.data());
-  return kExitUsage;
-}
-
 }  // namespace
 
 int run_signals(const std::vector<std::string_view>& argv) {
   const Args::Spec spec{{"input", "out", "percentiles"}, {}, 0};
+  const CommandOutput cli("signals", kHelp);
   auto args = Args::parse(argv, spec);
-  if (!args.ok()) return usage_error(args.status());
-  if (args->help()) {
-    std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
-    return kExitOk;
-  }
+  if (!args.ok()) return cli.usage_error(args.status());
+  if (args->help()) return cli.help();
   auto input_path = args->require("input");
-  if (!input_path.ok()) return usage_error(input_path.status());
+  if (!input_path.ok()) return cli.usage_error(input_path.status());
   auto out_path = args->require("out");
-  if (!out_path.ok()) return usage_error(out_path.status());
+  if (!out_path.ok()) return cli.usage_error(out_path.status());
   auto choice = parse_percentiles(args->get("percentiles").value_or("sample"));
-  if (!choice.ok()) return usage_error(choice.status());
+  if (!choice.ok()) return cli.usage_error(choice.status());
 
   auto input = io::read_signal_input(*input_path);
-  if (!input.ok()) return fail(input.status());
+  if (!input.ok()) return cli.fail(input.status());
   const VariancePercentiles p =
       choice->sample ? sample_variance_percentiles(input->vol_risk) : choice->frozen;
   std::vector<SignalRow> rows(input->size());
   compute_signals(input->columns(), p, rows);
 
-  if (auto st = render(*input, rows).commit(*out_path); !st.ok()) return fail(st);
+  if (auto st = render(*input, rows).commit(*out_path); !st.ok()) return cli.fail(st);
   const std::string line = summary(rows, *choice, p, *out_path);
   std::fwrite(line.data(), 1, line.size(), stderr);
   return kExitOk;
