@@ -1,11 +1,13 @@
 // q50sim replay: the existing system's two backtesters replayed bar for bar through the
 // simulator (sim/replay.h), writing the reference's files (shared/reference/backtest_hb/*/,
-// backtest_quantile/*/) with the `expected_` prefix dropped.
+// backtest_quantile/*/) with the `expected_` prefix dropped. --checkpoint-at/--resume stop a
+// run after event K and continue it in another process (sim/checkpoint.h).
 #include <cinttypes>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,6 +24,8 @@
 #include "io/backtest_input.h"
 #include "io/csv.h"
 #include "io/number_format.h"
+#include "sim/checkpoint.h"
+#include "sim/prng.h"
 #include "sim/replay.h"
 
 #ifndef Q50SIM_VERSION
@@ -34,6 +38,10 @@ namespace {
 constexpr std::string_view kHelp =
     "usage: q50sim replay --profile hummingbot|quantile --input INPUT.csv --config CONFIG.json\n"
     "                     --out DIR [--seed N]\n"
+    "       q50sim replay --profile P --input INPUT.csv --config CONFIG.json [--seed N]\n"
+    "                     --checkpoint-at K --checkpoint FILE\n"
+    "       q50sim replay --resume FILE --input INPUT.csv --config CONFIG.json --out DIR\n"
+    "                     [--profile P] [--seed N]\n"
     "\n"
     "Replays one of the existing system's backtesters bar for bar through the simulator\n"
     "(event queue, strategy step, legacy float64 margin venue, journal, invariant checks).\n"
@@ -45,9 +53,21 @@ constexpr std::string_view kHelp =
     "                 trades.csv and metrics.json (quantile), the reference's columns and keys;\n"
     "                 all files or none\n"
     "  --seed N       the run's seed (default 0); the legacy profiles draw no random numbers\n"
+    "  --checkpoint-at K\n"
+    "                 stop after the K-th simulator event (K >= 1), write the checkpoint to\n"
+    "                 --checkpoint FILE (atomically) and exit 0 without writing any output:\n"
+    "                 the run 'crashes' there on purpose; --out is not needed\n"
+    "  --checkpoint FILE\n"
+    "                 where --checkpoint-at writes (a portable binary file; see sim/checkpoint.h)\n"
+    "  --resume FILE  continue the run saved in FILE and write DIR as the uninterrupted run\n"
+    "                 would have, byte for byte, with the same fingerprint. The input and\n"
+    "                 config files must be the ones the checkpoint was made from (checked by\n"
+    "                 hash); profile and seed default to the checkpoint's and must match it\n"
     "\n"
-    "Prints 'seed= scenario= version=' first and 'fingerprint=' (FNV-1a of the journal) last.\n"
-    "exit codes: 0 ok, 2 bad command line, 3 bad input data, 4 I/O error\n";
+    "Prints 'seed= scenario= version=' first and 'fingerprint=' (FNV-1a of the journal) last;\n"
+    "with --checkpoint-at the last line is 'checkpoint: events=K -> FILE' instead.\n"
+    "exit codes: 0 ok, 2 bad command line (also: K beyond the run's events), 3 bad input data\n"
+    "(also: a truncated or corrupt checkpoint, or one made from other inputs), 4 I/O error\n";
 
 using OutputFile = std::pair<std::string, std::string>;  // file name, content
 
@@ -270,80 +290,154 @@ std::string qb_metrics_json(const sim::ReplayResult& r, const io::QbBacktestConf
 
 // ---- the command ----------------------------------------------------------------------------
 
+enum class Mode : std::uint8_t { kRun, kCheckpoint, kResume };
+
 struct Options {
-  bool hummingbot = true;
+  Mode mode = Mode::kRun;
+  std::optional<bool> hummingbot;  // --profile; optional with --resume
   std::string input;
   std::string config;
   std::string out_dir;
-  std::uint64_t seed = 0;
+  std::optional<std::uint64_t> seed;  // --seed; defaults to 0, or the checkpoint's
+  std::uint64_t checkpoint_at = 0;
+  std::string checkpoint;  // --checkpoint FILE, or --resume FILE
 };
 
-absl::StatusOr<Options> parse_options(const Args& args) {
-  Options o;
-  auto profile = args.require("profile");
-  if (!profile.ok()) return profile.status();
+absl::Status parse_profile(const Args& args, Options& o) {
+  const auto profile = args.get("profile");
+  if (!profile.has_value()) {
+    return o.mode == Mode::kResume ? absl::OkStatus()
+                                   : absl::InvalidArgumentError("missing --profile");
+  }
   if (*profile != "hummingbot" && *profile != "quantile") {
     return absl::InvalidArgumentError(
         fmt::format("--profile: expected 'hummingbot' or 'quantile' (got '{}')", *profile));
   }
   o.hummingbot = *profile == "hummingbot";
-  for (auto [name, out] : {std::pair{"input", &o.input}, std::pair{"config", &o.config},
-                           std::pair{"out", &o.out_dir}}) {
+  return absl::OkStatus();
+}
+
+absl::Status parse_mode(const Args& args, Options& o) {
+  if (args.has("resume")) {
+    if (args.has("checkpoint-at") || args.has("checkpoint")) {
+      return absl::InvalidArgumentError("--resume excludes --checkpoint-at and --checkpoint");
+    }
+    o.mode = Mode::kResume;
+    o.checkpoint = *args.get("resume");
+    return absl::OkStatus();
+  }
+  if (args.has("checkpoint-at") != args.has("checkpoint")) {
+    return absl::InvalidArgumentError("--checkpoint-at K and --checkpoint FILE go together");
+  }
+  if (!args.has("checkpoint")) return absl::OkStatus();
+  auto k = args.get_int("checkpoint-at", 0);
+  if (!k.ok()) return k.status();
+  if (*k < 1) {
+    return absl::InvalidArgumentError(fmt::format("--checkpoint-at: expected K >= 1 (got {})", *k));
+  }
+  o.mode = Mode::kCheckpoint;
+  o.checkpoint_at = static_cast<std::uint64_t>(*k);
+  o.checkpoint = *args.get("checkpoint");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Options> parse_options(const Args& args) {
+  Options o;
+  if (auto st = parse_mode(args, o); !st.ok()) return st;
+  if (auto st = parse_profile(args, o); !st.ok()) return st;
+  for (auto [name, out] : {std::pair{"input", &o.input}, std::pair{"config", &o.config}}) {
     auto v = args.require(name);
     if (!v.ok()) return v.status();
     *out = *v;
   }
-  auto seed = args.get_int("seed", 0);
-  if (!seed.ok()) return seed.status();
-  if (*seed < 0) {
-    return absl::InvalidArgumentError(fmt::format("--seed: expected N >= 0 (got {})", *seed));
+  if (o.mode != Mode::kCheckpoint) {
+    auto v = args.require("out");
+    if (!v.ok()) return v.status();
+    o.out_dir = *v;
   }
-  o.seed = static_cast<std::uint64_t>(*seed);
+  if (args.has("seed")) {
+    auto seed = args.get_int("seed", 0);
+    if (!seed.ok()) return seed.status();
+    if (*seed < 0) {
+      return absl::InvalidArgumentError(fmt::format("--seed: expected N >= 0 (got {})", *seed));
+    }
+    o.seed = static_cast<std::uint64_t>(*seed);
+  }
   return o;
 }
 
-struct Replayed {
-  std::vector<OutputFile> files;
-  sim::ReplayResult result;
+// A run's inputs, read and validated, and what its output files need besides the records.
+struct Prepared {
+  sim::ReplayConfig rc;
+  std::vector<strategy::MarketBar> bars;
+  double initial_balance = 0;  // HB metrics
+  io::QbBacktestConfig qb;     // QB metrics
 };
 
-absl::StatusOr<Replayed> replay_hummingbot(const Options& o) {
+absl::StatusOr<Prepared> prepare_hummingbot(const Options& o) {
   auto config = io::read_hb_config(o.config);
   if (!config.ok()) return config.status();
   auto bars = io::read_hb_bars(o.input, *config);
   if (!bars.ok()) return bars.status();
-  sim::ReplayConfig rc;
-  rc.params.profile = strategy::StrategyProfile::kLegacyHummingbot;
-  rc.params.hb.max_position_pct = config->max_position_pct;
-  rc.params.hb.min_confidence_hold = config->min_confidence_hold;
-  rc.params.hb.pnl = config->real_prices ? strategy::PnlFormula::kFromPriceChange
-                                         : strategy::PnlFormula::kFromTruth;
-  rc.params.hb.options.sizing = config->sizing;
-  rc.venue.initial_cash = config->initial_balance;
-  rc.venue.fee_rate = config->fee_rate;
-  Replayed out{{}, sim::run_replay(*bars, rc)};
-  std::vector<double> pv;
-  pv.reserve(out.result.hb_bars.size());
-  for (const auto& b : out.result.hb_bars) pv.push_back(b.portfolio_value);
-  out.files = {{"bars.csv", hb_bars_csv(out.result, pv)},
-               {"trades.csv", hb_trades_csv(out.result)},
-               {"holds.csv", hb_holds_csv(out.result)},
-               {"metrics.json", hb_metrics_json(out.result, pv, config->initial_balance)}};
-  return out;
+  Prepared p;
+  p.rc.params.profile = strategy::StrategyProfile::kLegacyHummingbot;
+  p.rc.params.hb.max_position_pct = config->max_position_pct;
+  p.rc.params.hb.min_confidence_hold = config->min_confidence_hold;
+  p.rc.params.hb.pnl = config->real_prices ? strategy::PnlFormula::kFromPriceChange
+                                           : strategy::PnlFormula::kFromTruth;
+  p.rc.params.hb.options.sizing = config->sizing;
+  p.rc.venue.initial_cash = config->initial_balance;
+  p.rc.venue.fee_rate = config->fee_rate;
+  p.bars = std::move(*bars);
+  p.initial_balance = config->initial_balance;
+  return p;
 }
 
-absl::StatusOr<Replayed> replay_quantile(const Options& o) {
+absl::StatusOr<Prepared> prepare_quantile(const Options& o) {
   auto config = io::read_qb_config(o.config);
   if (!config.ok()) return config.status();
   auto bars = io::read_qb_bars(o.input, *config);
   if (!bars.ok()) return bars.status();
-  sim::ReplayConfig rc;
-  rc.params.profile = strategy::StrategyProfile::kLegacyQuantile;
-  rc.params.qb = config->params;
-  Replayed out{{}, sim::run_replay(*bars, rc)};
-  out.files = {{"trades.csv", qb_trades_csv(out.result)},
-               {"metrics.json", qb_metrics_json(out.result, *config)}};
-  return out;
+  Prepared p;
+  p.rc.params.profile = strategy::StrategyProfile::kLegacyQuantile;
+  p.rc.params.qb = config->params;
+  p.bars = std::move(*bars);
+  p.qb = std::move(*config);
+  return p;
+}
+
+std::vector<OutputFile> render(const Prepared& p, const sim::ReplayResult& r) {
+  if (p.rc.params.profile == strategy::StrategyProfile::kLegacyQuantile) {
+    return {{"trades.csv", qb_trades_csv(r)}, {"metrics.json", qb_metrics_json(r, p.qb)}};
+  }
+  std::vector<double> pv;
+  pv.reserve(r.hb_bars.size());
+  for (const auto& b : r.hb_bars) pv.push_back(b.portfolio_value);
+  return {{"bars.csv", hb_bars_csv(r, pv)},
+          {"trades.csv", hb_trades_csv(r)},
+          {"holds.csv", hb_holds_csv(r)},
+          {"metrics.json", hb_metrics_json(r, pv, p.initial_balance)}};
+}
+
+// The header a checkpoint of this run carries: profile, seed and the two files' hashes.
+absl::StatusOr<sim::CheckpointHeader> run_header(const Options& o) {
+  sim::CheckpointHeader h;
+  h.profile = *o.hummingbot ? strategy::StrategyProfile::kLegacyHummingbot
+                            : strategy::StrategyProfile::kLegacyQuantile;
+  h.seed = o.seed.value_or(0);
+  for (auto [path, hash] : {std::pair{&o.input, &h.input_hash},
+                            std::pair{&o.config, &h.config_hash}}) {
+    auto bytes = io::read_file(*path);
+    if (!bytes.ok()) return bytes.status();
+    *hash = sim::fnv1a(*bytes);
+  }
+  return h;
+}
+
+absl::StatusOr<sim::ReplayCheckpoint> read_checkpoint(const std::string& path) {
+  auto bytes = io::read_file(path);
+  if (!bytes.ok()) return bytes.status();
+  return sim::decode_checkpoint(*bytes, path);
 }
 
 // Every file or none: each is written atomically, and a failure removes those already
@@ -378,10 +472,60 @@ int usage_error(const absl::Status& status) {
   return kExitUsage;
 }
 
+// --checkpoint-at: runs to event K, writes the checkpoint, writes no output.
+int write_checkpoint(const Options& o, const Prepared& p) {
+  auto header = run_header(o);
+  if (!header.ok()) return fail(header.status());
+  auto state = sim::run_replay_until(p.bars, p.rc, o.checkpoint_at);
+  if (!state.ok()) {
+    std::fprintf(stderr, "q50sim replay: --checkpoint-at %" PRIu64 ": %s\n", o.checkpoint_at,
+                 std::string(state.status().message()).c_str());
+    return kExitUsage;
+  }
+  const sim::ReplayCheckpoint checkpoint{*header, std::move(*state)};
+  if (auto st = io::write_file_atomic(o.checkpoint, sim::encode_checkpoint(checkpoint));
+      !st.ok()) {
+    return fail(st);
+  }
+  std::printf("checkpoint: events=%" PRIu64 " -> %s\n", checkpoint.state.so_far.events,
+              o.checkpoint.c_str());
+  return kExitOk;
+}
+
+// --resume: the checkpoint's profile and seed fill in what the command line left out; what it
+// gave must match (check_same_run).
+absl::StatusOr<sim::ReplayCheckpoint> load_resume(Options& o) {
+  auto checkpoint = read_checkpoint(o.checkpoint);
+  if (!checkpoint.ok()) return checkpoint.status();
+  if (!o.hummingbot.has_value()) {
+    o.hummingbot = checkpoint->header.profile == strategy::StrategyProfile::kLegacyHummingbot;
+  }
+  if (!o.seed.has_value()) o.seed = checkpoint->header.seed;
+  auto header = run_header(o);
+  if (!header.ok()) return header.status();
+  if (auto st = sim::check_same_run(checkpoint->header, *header, o.checkpoint); !st.ok()) {
+    return st;
+  }
+  return checkpoint;
+}
+
+int finish_run(const Options& o, const Prepared& p, const sim::ReplayResult& r) {
+  if (auto st = commit_all(o.out_dir, render(p, r)); !st.ok()) return fail(st);
+  const bool hb = *o.hummingbot;
+  std::printf("replay: profile=%s bars=%zu trades=%zu holds=%zu events=%" PRIu64 " -> %s\n",
+              hb ? "hummingbot" : "quantile", hb ? r.hb_bars.size() : r.qb_rows.size(),
+              r.hb_trades.size(), r.hb_holds.size(), r.events, o.out_dir.c_str());
+  std::printf("fingerprint=%016" PRIx64 "\n", r.fingerprint);
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_replay(const std::vector<std::string_view>& argv) {
-  const Args::Spec spec{{"profile", "input", "config", "out", "seed"}, {}, 0};
+  const Args::Spec spec{
+      {"profile", "input", "config", "out", "seed", "checkpoint-at", "checkpoint", "resume"},
+      {},
+      0};
   auto args = Args::parse(argv, spec);
   if (!args.ok()) return usage_error(args.status());
   if (args->help()) {
@@ -390,19 +534,27 @@ int run_replay(const std::vector<std::string_view>& argv) {
   }
   auto o = parse_options(*args);
   if (!o.ok()) return usage_error(o.status());
-  std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", o->seed, o->input.c_str(),
+  std::optional<sim::ReplayCheckpoint> checkpoint;
+  if (o->mode == Mode::kResume) {
+    auto loaded = load_resume(*o);
+    if (!loaded.ok()) return fail(loaded.status());
+    checkpoint = std::move(*loaded);
+  }
+  std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", o->seed.value_or(0), o->input.c_str(),
               Q50SIM_VERSION);
   std::fflush(stdout);
-  auto replayed = o->hummingbot ? replay_hummingbot(*o) : replay_quantile(*o);
-  if (!replayed.ok()) return fail(replayed.status());
-  if (auto st = commit_all(o->out_dir, replayed->files); !st.ok()) return fail(st);
-  const sim::ReplayResult& r = replayed->result;
-  std::printf("replay: profile=%s bars=%zu trades=%zu holds=%zu events=%" PRIu64 " -> %s\n",
-              o->hummingbot ? "hummingbot" : "quantile",
-              o->hummingbot ? r.hb_bars.size() : r.qb_rows.size(), r.hb_trades.size(),
-              r.hb_holds.size(), r.events, o->out_dir.c_str());
-  std::printf("fingerprint=%016" PRIx64 "\n", r.fingerprint);
-  return kExitOk;
+  auto prepared = *o->hummingbot ? prepare_hummingbot(*o) : prepare_quantile(*o);
+  if (!prepared.ok()) return fail(prepared.status());
+  if (o->mode == Mode::kCheckpoint) return write_checkpoint(*o, *prepared);
+  if (checkpoint.has_value()) {
+    auto r = sim::resume_replay(prepared->bars, prepared->rc, std::move(checkpoint->state));
+    if (!r.ok()) {
+      return fail(absl::InvalidArgumentError(
+          fmt::format("{}: {}", o->checkpoint, std::string(r.status().message()))));
+    }
+    return finish_run(*o, *prepared, *r);
+  }
+  return finish_run(*o, *prepared, sim::run_replay(prepared->bars, prepared->rc));
 }
 
 }  // namespace q50::app

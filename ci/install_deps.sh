@@ -18,6 +18,10 @@ packages=(
   # tests/tools: the macro_features.pkl export is tested with Debian's pandas (1.5.3, the
   # version the existing system ran).
   python3-pandas
+  # tests/io/report_render_test: report.html is screenshot in headless Chromium and the PNG
+  # decoded with zlib.
+  chromium
+  zlib1g-dev
 )
 # Extra packages callers may ask for (e.g. chromium for report screenshots).
 packages+=("$@")

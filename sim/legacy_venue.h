@@ -52,10 +52,23 @@ struct LegacyReject {
 
 using LegacyVenueEvent = std::variant<LegacyFill, LegacyReject>;
 
+// The venue's mutable state, all of it: what a checkpoint saves and a resumed venue starts
+// from (sim/checkpoint.h). The config is not part of it; it comes from the run's config file.
+struct LegacyVenueLedger {
+  double cash = 0;
+  double position = 0;
+  bool has_bar = false;
+  TimestampNs bar_ts_ns = 0;
+  double mark_price = 0;
+};
+
 class LegacyMarginVenue {
  public:
   explicit LegacyMarginVenue(const LegacyVenueConfig& config)
-      : config_(config), cash_(config.initial_cash) {}
+      : config_(config), ledger_{config.initial_cash, 0, false, 0, 0} {}
+  // A venue resumed from a checkpoint's ledger.
+  LegacyMarginVenue(const LegacyVenueConfig& config, const LegacyVenueLedger& ledger)
+      : config_(config), ledger_(ledger) {}
 
   // A new bar: its price becomes the fill price of later orders.
   void on_bar(TimestampNs ts_ns, double price);
@@ -63,19 +76,16 @@ class LegacyMarginVenue {
   // response is stamped now_ns + latency_ns.
   LegacyVenueEvent submit(double qty, TimestampNs now_ns);
 
-  double cash() const { return cash_; }
-  double position() const { return position_; }
-  double mark_price() const { return mark_price_; }
+  double cash() const { return ledger_.cash; }
+  double position() const { return ledger_.position; }
+  double mark_price() const { return ledger_.mark_price; }
   // Equity in the ledger's own arithmetic: cash + position * mark price.
-  double equity() const { return cash_ + position_ * mark_price_; }
+  double equity() const { return ledger_.cash + ledger_.position * ledger_.mark_price; }
+  const LegacyVenueLedger& ledger() const { return ledger_; }
 
  private:
   LegacyVenueConfig config_;
-  double cash_;
-  double position_ = 0;
-  bool has_bar_ = false;
-  TimestampNs bar_ts_ns_ = 0;
-  double mark_price_ = 0;
+  LegacyVenueLedger ledger_;
 };
 
 }  // namespace q50::sim

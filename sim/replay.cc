@@ -3,7 +3,10 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <iterator>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "core/check.h"
@@ -17,13 +20,7 @@ using strategy::Command;
 using strategy::MarketBar;
 using strategy::StrategyProfile;
 
-// The queue's payload: which bar, the venue's answer, or the end of the data.
-struct SimEvent {
-  enum class Kind : std::uint8_t { kBar, kVenue, kEnd };
-  Kind kind = Kind::kBar;
-  std::size_t bar = 0;
-  LegacyVenueEvent venue;
-};
+using SimEvent = ReplayEvent;
 
 // Builds one canonical journal line in a reused buffer: "kind key=value ...", integers in
 // decimal, doubles as the 16 hex digits of their IEEE bits (exact, and identical across
@@ -95,10 +92,23 @@ class Simulator {
     }
   }
 
-  ReplayResult run() {
+  void start() {
     Q50_CHECK(!bars_.empty(), "replay needs at least one bar");
     queue_.push(bars_[0].ts_ns, Priority::kMarketData, SimEvent{SimEvent::Kind::kBar, 0, {}});
-    while (!queue_.empty()) process(queue_.pop());
+  }
+
+  // Processes events until the queue is empty or `stop_after` events have been processed in
+  // all (kNoStop: never); returns whether the queue ran empty. One compare per event is all
+  // the checkpoint option costs an uninterrupted run.
+  bool run_until(std::uint64_t stop_after) {
+    while (!queue_.empty()) {
+      if (out_.events == stop_after) return false;
+      process(queue_.pop());
+    }
+    return true;
+  }
+
+  ReplayResult finish() {
     out_.final_cash = venue_.cash();
     out_.final_position = venue_.position();
     out_.fingerprint = journal_.fingerprint();
@@ -106,7 +116,51 @@ class Simulator {
     return std::move(out_);
   }
 
+  std::uint64_t events() const { return out_.events; }
+
+  ReplayState capture() const {
+    ReplayState s;
+    s.strategy = state_;
+    s.venue = venue_.ledger();
+    s.queue = queue_.snapshot();
+    s.queue_now_ns = queue_.now_ns();
+    s.queue_next_seq = queue_.next_seq();
+    s.journal_hash = journal_.fingerprint();
+    s.journal_lines = journal_.lines();
+    s.last_ts_ns = last_ts_ns_;
+    s.order_qty = order_qty_;
+    s.so_far.hb_bars = out_.hb_bars;
+    s.so_far.hb_trades = out_.hb_trades;
+    s.so_far.hb_holds = out_.hb_holds;
+    s.so_far.qb_rows = out_.qb_rows;
+    s.so_far.events = out_.events;
+    return s;
+  }
+
+  // The inverse of capture(), on a Simulator constructed with the run's bars and config.
+  void restore(ReplayState s) {
+    state_ = s.strategy;
+    venue_ = LegacyMarginVenue(config_.venue, s.venue);
+    queue_.restore_counters(s.queue_now_ns, s.queue_next_seq);
+    for (auto& e : s.queue) queue_.restore_push(std::move(e));
+    journal_.restore(s.journal_hash, s.journal_lines);
+    last_ts_ns_ = s.last_ts_ns;
+    order_qty_ = s.order_qty;
+    move_records(s.so_far.hb_bars, out_.hb_bars);
+    move_records(s.so_far.hb_trades, out_.hb_trades);
+    move_records(s.so_far.hb_holds, out_.hb_holds);
+    move_records(s.so_far.qb_rows, out_.qb_rows);
+    out_.events = s.so_far.events;
+  }
+
  private:
+  // Appends `from` to the (reserved, empty) `to`, keeping to's capacity.
+  template <typename T>
+  static void move_records(std::vector<T>& from, std::vector<T>& to) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()),
+              std::make_move_iterator(from.end()));
+  }
+
   void process(const EventQueue<SimEvent>::Entry& e) {
     Q50_CHECK(e.ts_ns >= last_ts_ns_, "invariant: simulated time ran backwards");
     last_ts_ns_ = e.ts_ns;
@@ -244,10 +298,57 @@ class Simulator {
   double order_qty_ = 0;
 };
 
+constexpr std::uint64_t kNoStop = UINT64_MAX;
+
+// A checkpoint's state must fit the bars it resumes on: the simulator's own checks would
+// otherwise abort (or index out of range) on what is bad input, not a bug.
+absl::Status check_state_fits(std::span<const MarketBar> bars, const ReplayState& s) {
+  for (const auto& e : s.queue) {
+    if (e.payload.kind == SimEvent::Kind::kBar && e.payload.bar >= bars.size()) {
+      return absl::InvalidArgumentError("checkpoint: queued bar " + std::to_string(e.payload.bar) +
+                                        " beyond the input's " + std::to_string(bars.size()) +
+                                        " bars");
+    }
+    if (e.ts_ns < s.queue_now_ns || e.seq >= s.queue_next_seq) {
+      return absl::InvalidArgumentError(
+          "checkpoint: queued event (seq " + std::to_string(e.seq) +
+          ") before the queue's time or beyond its insertion counter");
+    }
+  }
+  if (s.queue.empty() && s.so_far.events == 0) {
+    return absl::InvalidArgumentError("checkpoint: no event processed and none queued");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 ReplayResult run_replay(std::span<const strategy::MarketBar> bars, const ReplayConfig& config) {
-  return Simulator(bars, config).run();
+  Simulator sim(bars, config);
+  sim.start();
+  sim.run_until(kNoStop);
+  return sim.finish();
+}
+
+absl::StatusOr<ReplayState> run_replay_until(std::span<const strategy::MarketBar> bars,
+                                             const ReplayConfig& config, std::uint64_t events) {
+  Q50_CHECK(events >= 1, "run_replay_until: stop after at least one event");
+  Simulator sim(bars, config);
+  sim.start();
+  if (sim.run_until(events) && sim.events() < events) {
+    return absl::OutOfRangeError("the run has " + std::to_string(sim.events()) +
+                                 " events; cannot stop after event " + std::to_string(events));
+  }
+  return sim.capture();
+}
+
+absl::StatusOr<ReplayResult> resume_replay(std::span<const strategy::MarketBar> bars,
+                                           const ReplayConfig& config, ReplayState state) {
+  if (auto st = check_state_fits(bars, state); !st.ok()) return st;
+  Simulator sim(bars, config);
+  sim.restore(std::move(state));
+  sim.run_until(kNoStop);
+  return sim.finish();
 }
 
 }  // namespace q50::sim

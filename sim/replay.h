@@ -1,13 +1,17 @@
 #ifndef Q50SIM_SIM_REPLAY_H_
 #define Q50SIM_SIM_REPLAY_H_
 
+#include <climits>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "core/strategy.h"
+#include "sim/event_queue.h"
 #include "sim/legacy_venue.h"
+#include "sim/prng.h"
 
 // The simulator loop of the legacy replay profiles: bars enter the EventQueue as market data,
 // the strategy's step() turns every event into commands, orders go to the venue, the venue's
@@ -33,6 +37,12 @@
 //
 // The legacy profiles draw nothing from the PRNG, so the fingerprint does not depend on the
 // seed; it is printed so that a run can be replayed with the same command line.
+//
+// Checkpoints: run_replay_until stops after the K-th event (all of its commands executed and
+// its invariants checked) and returns a ReplayState; resume_replay continues from one. A
+// resumed run processes the same events in the same order with the same state, so its
+// fingerprint and records equal the uninterrupted run's (tests/sim/replay_checkpoint_prop_test).
+// sim/checkpoint.h turns a ReplayState into bytes and back.
 
 namespace q50::sim {
 
@@ -54,9 +64,46 @@ struct ReplayResult {
   std::string journal_text;  // only with keep_journal_text
 };
 
+// The event queue's payload: which bar, the venue's answer, or the end of the data.
+struct ReplayEvent {
+  enum class Kind : std::uint8_t { kBar, kVenue, kEnd };
+  Kind kind = Kind::kBar;
+  std::uint64_t bar = 0;  // kBar: index into the run's bars
+  LegacyVenueEvent venue;  // kVenue
+};
+
+// Everything the simulator needs to continue a run: the state after `so_far.events` events.
+// The bars and the ReplayConfig are not part of it; they come from the run's input files
+// (sim/checkpoint.h pins those files by hash).
+struct ReplayState {
+  strategy::StrategyState strategy;
+  LegacyVenueLedger venue;
+  std::vector<EventQueue<ReplayEvent>::Entry> queue;  // in pop order
+  TimestampNs queue_now_ns = INT64_MIN;
+  std::uint64_t queue_next_seq = 0;
+  std::uint64_t journal_hash = kFnvOffset;
+  std::uint64_t journal_lines = 0;
+  TimestampNs last_ts_ns = INT64_MIN;
+  double order_qty = 0;  // the order in flight (checked against its fill)
+  // The records written so far and `events`; the other members are unused here.
+  ReplayResult so_far;
+};
+
 // Runs bars (non-empty, timestamps strictly increasing, indices 0..n-1; checked) through the
 // simulator.
 ReplayResult run_replay(std::span<const strategy::MarketBar> bars, const ReplayConfig& config);
+
+// Runs the first `events` (>= 1) events of the same run and returns the state there, or
+// OutOfRangeError naming the run's event count when it has fewer events.
+absl::StatusOr<ReplayState> run_replay_until(std::span<const strategy::MarketBar> bars,
+                                             const ReplayConfig& config, std::uint64_t events);
+
+// Continues a run from `state` (made by run_replay_until with the same bars and config) to its
+// end. The result's records include those of `state`; its journal_text (keep_journal_text)
+// holds only the lines written after the resume. A state that cannot belong to these bars
+// (a bar index out of range, an event before the queue's time) is InvalidArgumentError.
+absl::StatusOr<ReplayResult> resume_replay(std::span<const strategy::MarketBar> bars,
+                                           const ReplayConfig& config, ReplayState state);
 
 }  // namespace q50::sim
 

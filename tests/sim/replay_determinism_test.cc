@@ -1,6 +1,12 @@
 // Determinism of `q50sim replay`: every reference case of both profiles, run twice, gives the
 // same journal fingerprint and byte-identical output files; a different --seed changes
-// neither (the legacy profiles draw no random numbers, README "seed is the bug report").
+// neither (the legacy profiles draw no random numbers, README "seed is the bug report"); and
+// the fingerprints equal the ones pinned in golden/replay/.
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <utility>
+
 #include <boost/test/unit_test.hpp>
 
 #include "tests/sim/replay_agreement.h"
@@ -42,19 +48,41 @@ BOOST_AUTO_TEST_CASE(quantile_cases_replay_identically) {
   }
 }
 
-// Distinct cases must not collide: the fingerprint covers the run, not just its shape.
-BOOST_AUTO_TEST_CASE(distinct_cases_have_distinct_fingerprints) {
+std::string golden_path() {
+  const char* src = std::getenv("Q50SIM_SOURCE_DIR");
+  BOOST_REQUIRE(src != nullptr);
+  return std::string(src) + "/golden/replay/fingerprints.txt";
+}
+
+// Every reference case's fingerprint is pinned in golden/replay/fingerprints.txt ("group/case
+// fingerprint" per line). CI runs this under g++ and clang, so a pass in both proves identical
+// fingerprints across compilers. Distinct cases must not collide either: the fingerprint
+// covers the run, not just its shape. After an intended change, rewrite the file with
+// Q50SIM_UPDATE_GOLDEN=1 and review it with `git diff`.
+BOOST_AUTO_TEST_CASE(fingerprints_match_golden_and_are_distinct) {
+  std::string text;
   std::set<std::string> seen;
   std::size_t n = 0;
-  for (const auto& dir : replay_test::cases("backtest_hb")) {
-    seen.insert(replay_test::replay(dir, "hummingbot", "uniq").fingerprint);
-    ++n;
-  }
-  for (const auto& dir : replay_test::cases("backtest_quantile")) {
-    seen.insert(replay_test::replay(dir, "quantile", "uniq").fingerprint);
-    ++n;
+  for (const auto& [group, profile] : {std::pair{"backtest_hb", "hummingbot"},
+                                       std::pair{"backtest_quantile", "quantile"}}) {
+    for (const auto& dir : replay_test::cases(group)) {
+      const std::string fingerprint = replay_test::replay(dir, profile, "pinned").fingerprint;
+      text += std::string(group) + "/" + dir.filename().string() + " " + fingerprint + "\n";
+      seen.insert(fingerprint);
+      ++n;
+    }
   }
   BOOST_TEST(seen.size() == n);
+  const char* update = std::getenv("Q50SIM_UPDATE_GOLDEN");
+  if (update != nullptr && *update == '1') {
+    testing::write_text(golden_path(), text);
+  }
+  BOOST_REQUIRE_MESSAGE(testing::file_exists(golden_path()),
+                        golden_path() << " is missing; create it with Q50SIM_UPDATE_GOLDEN=1");
+  const std::string golden = testing::read_text(golden_path());
+  BOOST_TEST(text == golden, "fingerprints differ from " << golden_path() << ":\ngot:\n"
+                                                         << text << "pinned:\n"
+                                                         << golden);
 }
 
 }  // namespace

@@ -1,0 +1,64 @@
+#ifndef Q50SIM_SIM_CHECKPOINT_H_
+#define Q50SIM_SIM_CHECKPOINT_H_
+
+// Checkpoints of the legacy replay simulator (sim/replay.h) as bytes: a run stopped after
+// event K, written to a file, and resumed in a fresh process ends with the uninterrupted
+// run's fingerprint and byte-identical outputs (tests/sim/replay_checkpoint_prop_test.cc).
+//
+// File layout (all integers little-endian):
+//   bytes  0..7   magic "Q50SIMCK"
+//   bytes  8..11  format version (kCheckpointVersion)
+//   bytes 12..19  FNV-1a 64 of the body, so a truncated or damaged file is refused before
+//                 anything in it is believed
+//   bytes 20..    body: a cereal::PortableBinaryArchive of the header and the ReplayState.
+//                 Doubles travel as their IEEE bits (bit-exact, NaN payloads included), in a
+//                 fixed byte order, so a checkpoint moves between machines and compilers.
+//
+// The cereal serialize functions live in checkpoint.cc, not in core/ (core stays free of
+// cereal); cereal's exceptions are caught there and become absl::Status.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/strategy.h"
+#include "sim/replay.h"
+
+namespace q50::sim {
+
+// Bump on any change to what is serialized; older files are refused with both versions named.
+inline constexpr std::uint32_t kCheckpointVersion = 1;
+
+// What run a checkpoint belongs to. A resume refuses a checkpoint whose header differs from
+// its own run's (other input, other config, other profile, other seed).
+struct CheckpointHeader {
+  strategy::StrategyProfile profile = strategy::StrategyProfile::kLegacyHummingbot;
+  std::uint64_t input_hash = 0;   // FNV-1a 64 of the input file's bytes
+  std::uint64_t config_hash = 0;  // FNV-1a 64 of the config file's bytes
+  std::uint64_t seed = 0;
+};
+
+struct ReplayCheckpoint {
+  CheckpointHeader header;
+  ReplayState state;
+};
+
+// The checkpoint file's bytes (layout above). Deterministic: equal checkpoints give equal bytes.
+std::string encode_checkpoint(const ReplayCheckpoint& checkpoint);
+
+// Parses bytes made by encode_checkpoint. `source` (the file's path) starts every error
+// message. Too short, bad magic, another version, checksum mismatch (truncated or damaged),
+// unparsable body or trailing bytes: InvalidArgumentError.
+absl::StatusOr<ReplayCheckpoint> decode_checkpoint(std::string_view bytes,
+                                                   const std::string& source);
+
+// OkStatus when `checkpoint` (read from `source`) belongs to the run described by `run`;
+// otherwise FailedPreconditionError naming what differs.
+absl::Status check_same_run(const CheckpointHeader& checkpoint, const CheckpointHeader& run,
+                            const std::string& source);
+
+}  // namespace q50::sim
+
+#endif  // Q50SIM_SIM_CHECKPOINT_H_
