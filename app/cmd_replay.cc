@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/args.h"
+#include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "core/metrics.h"
@@ -461,21 +462,12 @@ absl::Status commit_all(const std::string& dir, const std::vector<OutputFile>& f
   return absl::OkStatus();
 }
 
-int fail(const absl::Status& status) {
-  std::fprintf(stderr, "q50sim replay: %s\n", std::string(status.message()).c_str());
-  return exit_code_for(status);
-}
-
-int usage_error(const absl::Status& status) {
-  std::fprintf(stderr, "q50sim replay: %s\n\n%.*s", std::string(status.message()).c_str(),
-               static_cast<int>(kHelp.size()), kHelp.data());
-  return kExitUsage;
-}
+constexpr CommandOutput kCli("replay", kHelp);
 
 // --checkpoint-at: runs to event K, writes the checkpoint, writes no output.
 int write_checkpoint(const Options& o, const Prepared& p) {
   auto header = run_header(o);
-  if (!header.ok()) return fail(header.status());
+  if (!header.ok()) return kCli.fail(header.status());
   auto state = sim::run_replay_until(p.bars, p.rc, o.checkpoint_at);
   if (!state.ok()) {
     std::fprintf(stderr, "q50sim replay: --checkpoint-at %" PRIu64 ": %s\n", o.checkpoint_at,
@@ -485,7 +477,7 @@ int write_checkpoint(const Options& o, const Prepared& p) {
   const sim::ReplayCheckpoint checkpoint{*header, std::move(*state)};
   if (auto st = io::write_file_atomic(o.checkpoint, sim::encode_checkpoint(checkpoint));
       !st.ok()) {
-    return fail(st);
+    return kCli.fail(st);
   }
   std::printf("checkpoint: events=%" PRIu64 " -> %s\n", checkpoint.state.so_far.events,
               o.checkpoint.c_str());
@@ -510,7 +502,7 @@ absl::StatusOr<sim::ReplayCheckpoint> load_resume(Options& o) {
 }
 
 int finish_run(const Options& o, const Prepared& p, const sim::ReplayResult& r) {
-  if (auto st = commit_all(o.out_dir, render(p, r)); !st.ok()) return fail(st);
+  if (auto st = commit_all(o.out_dir, render(p, r)); !st.ok()) return kCli.fail(st);
   const bool hb = *o.hummingbot;
   std::printf("replay: profile=%s bars=%zu trades=%zu holds=%zu events=%" PRIu64 " -> %s\n",
               hb ? "hummingbot" : "quantile", hb ? r.hb_bars.size() : r.qb_rows.size(),
@@ -527,29 +519,26 @@ int run_replay(const std::vector<std::string_view>& argv) {
       {},
       0};
   auto args = Args::parse(argv, spec);
-  if (!args.ok()) return usage_error(args.status());
-  if (args->help()) {
-    std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
-    return kExitOk;
-  }
+  if (!args.ok()) return kCli.usage_error(args.status());
+  if (args->help()) return kCli.help();
   auto o = parse_options(*args);
-  if (!o.ok()) return usage_error(o.status());
+  if (!o.ok()) return kCli.usage_error(o.status());
   std::optional<sim::ReplayCheckpoint> checkpoint;
   if (o->mode == Mode::kResume) {
     auto loaded = load_resume(*o);
-    if (!loaded.ok()) return fail(loaded.status());
+    if (!loaded.ok()) return kCli.fail(loaded.status());
     checkpoint = std::move(*loaded);
   }
   std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", o->seed.value_or(0), o->input.c_str(),
               Q50SIM_VERSION);
   std::fflush(stdout);
   auto prepared = *o->hummingbot ? prepare_hummingbot(*o) : prepare_quantile(*o);
-  if (!prepared.ok()) return fail(prepared.status());
+  if (!prepared.ok()) return kCli.fail(prepared.status());
   if (o->mode == Mode::kCheckpoint) return write_checkpoint(*o, *prepared);
   if (checkpoint.has_value()) {
     auto r = sim::resume_replay(prepared->bars, prepared->rc, std::move(checkpoint->state));
     if (!r.ok()) {
-      return fail(absl::InvalidArgumentError(
+      return kCli.fail(absl::InvalidArgumentError(
           fmt::format("{}: {}", o->checkpoint, std::string(r.status().message()))));
     }
     return finish_run(*o, *prepared, *r);

@@ -12,7 +12,7 @@ namespace q50::app {
 // the exit code follows app/exit_codes.h. `help` must outlive the object (it is a constant).
 class CommandOutput {
  public:
-  CommandOutput(std::string_view command, std::string_view help)
+  constexpr CommandOutput(std::string_view command, std::string_view help)
       : command_(command), help_(help) {}
 
   // "q50sim NAME: message" on stderr; the exit code for the status (exit_code_for).
