@@ -360,6 +360,10 @@ std::vector<Order> Exchange::open_orders() const {
   return out;
 }
 
+std::size_t Exchange::forget_closed_orders() {
+  return std::erase_if(state_.orders, [](const auto& entry) { return !entry.second.open(); });
+}
+
 std::string_view order_type_name(OrderType t) {
   return t == OrderType::kMarket ? "MARKET" : "LIMIT";
 }

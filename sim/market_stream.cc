@@ -1,0 +1,86 @@
+#include "sim/market_stream.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/check.h"
+
+namespace q50::sim {
+
+MarketStream::MarketStream(const SyntheticMarketParams& params, OhlcvShape shape)
+    : params_(params),
+      shape_(shape),
+      close_rng_(Prng(params.seed).fork("market")),
+      shape_rng_(Prng(params.seed).fork("market-ohlcv")) {
+  Q50_CHECK(!params_.schedule.empty(), "synthetic market needs a regime schedule");
+  Q50_CHECK(params_.bars >= 0, "negative bar count");
+  left_in_span_ = params_.schedule[0].bars;
+  log_price_ = std::log(params_.start_price);
+  log_start_ = log_price_;
+}
+
+bool MarketStream::next(SyntheticOhlcv& out) {
+  if (index_ >= params_.bars) return false;
+  // The regime walk and the close are generate_market's loop body, draw for draw.
+  while (left_in_span_ <= 0) {
+    span_ = (span_ + 1) % params_.schedule.size();
+    left_in_span_ = params_.schedule[span_].bars;
+  }
+  const MarketRegime regime = params_.schedule[span_].regime;
+  --left_in_span_;
+  const double vol = regime_vol(regime);
+  if (index_ > 0) {
+    log_price_ += regime_drift(regime) + vol * close_rng_.normal();
+    if (shape_.reversion != 0.0) log_price_ -= shape_.reversion * (log_price_ - log_start_);
+  }
+  const auto close_f32 = static_cast<float>(std::exp(log_price_));
+  const auto close = static_cast<double>(close_f32);
+  const double open = index_ > 0 ? prev_close_ : close;
+  const double wick = shape_.wick * vol;
+  out.ts_ns = params_.start_ts_ns + index_ * params_.bar_ns;
+  out.open = open;
+  out.close = close;
+  out.close_f32 = close_f32;
+  out.high = std::fmax(open, close) * (1.0 + wick * shape_rng_.uniform01());
+  out.low = std::fmin(open, close) * (1.0 - wick * shape_rng_.uniform01());
+  out.volume = shape_.base_volume * (0.5 + shape_rng_.uniform01()) * (vol / 0.005);
+  out.regime = regime;
+  prev_close_ = close;
+  ++index_;
+  return true;
+}
+
+SyntheticFeed::SyntheticFeed(const SyntheticMarketParams& market,
+                             const ForecasterParams& forecaster, OhlcvShape shape)
+    : market_(market, shape), params_(forecaster), rng_(Prng(forecaster.seed).fork("forecaster")) {}
+
+bool SyntheticFeed::next(SyntheticOhlcv& bar, QuantileForecast& forecast) {
+  while (!market_done_ && buffered_ < ahead_.size()) {
+    if (market_.next(ahead_[buffered_])) {
+      ++buffered_;
+    } else {
+      market_done_ = true;
+    }
+  }
+  if (buffered_ == 0) return false;
+  bar = ahead_[0];
+  // LABEL0 exactly as compute_features: float32 division, then float32 subtraction.
+  const double truth = buffered_ == 3
+                           ? static_cast<double>(ahead_[2].close_f32 / ahead_[1].close_f32 - 1.0f)
+                           : std::numeric_limits<double>::quiet_NaN();
+  // forecast_quantiles' loop body, draw for draw.
+  constexpr double kZ90 = 1.2815515655446004;
+  const double sigma = regime_vol(bar.regime);
+  const double noise = rng_.normal() * sigma;
+  const double skew = rng_.normal() * 0.15 * sigma;
+  const double known = std::isnan(truth) ? 0.0 : truth;
+  const double q50 = params_.skill * known + params_.noise * noise;
+  const double half = kZ90 * sigma * params_.calibration;
+  forecast = {q50 - half + skew, q50, q50 + half + skew};
+  ahead_[0] = ahead_[1];
+  ahead_[1] = ahead_[2];
+  --buffered_;
+  return true;
+}
+
+}  // namespace q50::sim
