@@ -1,6 +1,12 @@
 #include "io/backtest_input.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -72,6 +78,47 @@ absl::Status numbers(const json& obj, const std::string& path,
     *out = *v;
   }
   return absl::OkStatus();
+}
+
+// A regular file's bytes in one buffer of its size. io::read_file streams through an
+// ostringstream, which copies the 1.3 MB input frame twice and grows by doubling (each fresh
+// page a fault, costly on a paravirtualised VM): a third of the CSV read. Same messages as
+// read_file; anything but a regular file (a pipe, a directory) goes through read_file itself.
+absl::StatusOr<std::string> read_regular_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return absl::NotFoundError(fmt::format("{}: no such file", path));
+    return absl::UnavailableError(
+        fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return read_file(path);
+  }
+  // One byte to spare, so that the read which meets the end needs no bigger buffer.
+  std::string content(static_cast<std::size_t>(st.st_size) + 1, '\0');
+  std::size_t got = 0;
+  while (true) {
+    if (got == content.size()) content.resize(2 * content.size());  // the file grew
+    const ssize_t n = ::read(fd, content.data() + got, content.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return absl::UnavailableError(fmt::format("{}: read error", path));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  content.resize(got);
+  return content;
+}
+
+absl::StatusOr<CsvTable> read_table(const std::string& path) {
+  auto content = read_regular_file(path);
+  if (!content.ok()) return content.status();
+  return CsvTable::parse(path, *std::move(content));
 }
 
 struct Columns {
@@ -211,7 +258,7 @@ absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
 
 absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string& path,
                                                               const HbBacktestConfig& config) {
-  auto t = CsvTable::read(path);
+  auto t = read_table(path);
   if (!t.ok()) return t.status();
   auto c = common_columns(*t, config.return_col);
   if (!c.ok()) return c.status();
@@ -259,7 +306,7 @@ absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string&
 
 absl::StatusOr<std::vector<strategy::MarketBar>> read_qb_bars(const std::string& path,
                                                               const QbBacktestConfig& config) {
-  auto t = CsvTable::read(path);
+  auto t = read_table(path);
   if (!t.ok()) return t.status();
   auto c = common_columns(*t, config.price_col);
   if (!c.ok()) return c.status();

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the release preset and runs the benchmarks (never part of ctest). Each prints the
+# machine or its own per-item costs; compare figures only between runs on the same machine
+# type, with nothing else running (replay_bench prints the load average it saw).
+# Usage: ci/bench.sh [NAME...]   (default: every bench below; NAME e.g. replay_bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/build.sh release
+bin=build/release/bench
+
+run() {
+  local name="$1"
+  shift
+  echo "== $name $*"
+  "$bin/$name" "$@"
+}
+
+declare -A args=(
+  [signal_pipeline_bench]=""
+  [features_bench]=""
+  [stream_bench]=""
+  # Issue 3 (a): the 10,000-bar hummingbot replay as a whole process, 50 fork+exec runs.
+  [replay_bench]="50"
+)
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench stream_bench replay_bench)
+for name in "${names[@]}"; do
+  if [ -z "${args[$name]+set}" ]; then
+    echo "ci/bench.sh: unknown bench '$name' (known: ${!args[*]})" >&2
+    exit 2
+  fi
+  # shellcheck disable=SC2086  # the argument lists are word lists on purpose
+  run "$name" ${args[$name]}
+done
