@@ -219,10 +219,7 @@ constexpr IntBounds kPositiveInt{1, std::numeric_limits<std::int64_t>::max()};
 constexpr IntBounds kPpmRange{0, sim::kPpm};
 
 template <typename E>
-struct Choice {
-  std::string_view name;
-  E value;
-};
+using Choice = sim::Named<E>;
 
 template <typename E>
 std::string choice_list(std::span<const Choice<E>> choices) {
@@ -554,9 +551,9 @@ absl::Status read_scenario_table(const Table& root, Scenario& sc) {
 
 // ---- [market] -------------------------------------------------------------------------------
 
-constexpr Choice<MarketSource> kMarketSources[] = {{"synthetic", MarketSource::kSynthetic},
-                                                   {"csv", MarketSource::kCsv},
-                                                   {"qlib", MarketSource::kQlib}};
+constexpr Choice<MarketSourceKind> kMarketSources[] = {{"synthetic", MarketSourceKind::kSynthetic},
+                                                   {"csv", MarketSourceKind::kCsv},
+                                                   {"qlib", MarketSourceKind::kQlib}};
 
 constexpr Choice<sim::MarketRegime> kRegimes[] = {{"quiet", sim::MarketRegime::kQuiet},
                                                   {"normal", sim::MarketRegime::kNormal},
@@ -614,7 +611,7 @@ absl::Status synthetic_length(const Table& market, Scenario& sc) {
   } else if (!sc.end_ts_ns) {
     for (const sim::RegimeSpan& s : p.schedule) p.bars += s.bars;
   }
-  const bool synthetic = sc.market.source == MarketSource::kSynthetic;
+  const bool synthetic = sc.market.source == MarketSourceKind::kSynthetic;
   if (p.bars == 0 && synthetic) {
     return market.error(
         "a synthetic market needs a length: [scenario] bars or end, or a regime schedule");
@@ -684,17 +681,17 @@ absl::Status read_market(const Table& root, Scenario& sc) {
   auto t = root.sub("market");
   if (!t.ok()) return t.status();
   Q50_SCENARIO_TRY(t->check_keys());
-  Q50_SCENARIO_TRY(t->get_choice<MarketSource>("source", sc.market.source, kMarketSources));
+  Q50_SCENARIO_TRY(t->get_choice<MarketSourceKind>("source", sc.market.source, kMarketSources));
   Q50_SCENARIO_TRY(read_synthetic_market(*t, sc));
   Q50_SCENARIO_TRY(read_csv_market(*t, sc.dir, sc.market));
   Q50_SCENARIO_TRY(read_qlib_market(*t, sc.dir, sc.market));
-  if (sc.market.source == MarketSource::kCsv && !sc.market.csv) {
+  if (sc.market.source == MarketSourceKind::kCsv && !sc.market.csv) {
     return t->error("source = \"csv\" needs a [market.csv] table with a path");
   }
-  if (sc.market.source == MarketSource::kQlib && !sc.market.qlib) {
+  if (sc.market.source == MarketSourceKind::kQlib && !sc.market.qlib) {
     return t->error("source = \"qlib\" needs a [market.qlib] table with a dir");
   }
-  if (sc.market.source != MarketSource::kSynthetic && !sc.market.jumps.empty()) {
+  if (sc.market.source != MarketSourceKind::kSynthetic && !sc.market.jumps.empty()) {
     return t->error("[market.synthetic] jumps apply to source = \"synthetic\" only");
   }
   return absl::OkStatus();
@@ -702,8 +699,8 @@ absl::Status read_market(const Table& root, Scenario& sc) {
 
 // ---- [signals] ------------------------------------------------------------------------------
 
-constexpr Choice<SignalSource> kSignalSources[] = {{"synthetic", SignalSource::kSynthetic},
-                                                   {"file", SignalSource::kFile}};
+constexpr Choice<SignalSourceKind> kSignalSources[] = {{"synthetic", SignalSourceKind::kSynthetic},
+                                                   {"file", SignalSourceKind::kFile}};
 
 absl::Status read_signal_file(const Table& signals, const std::string& dir, SignalConfig& s) {
   auto t = signals.sub("file");
@@ -745,7 +742,7 @@ absl::Status read_signals(const Table& root, Scenario& sc) {
   if (!t.ok()) return t.status();
   Q50_SCENARIO_TRY(t->check_keys());
   SignalConfig& s = sc.signals;
-  Q50_SCENARIO_TRY(t->get_choice<SignalSource>("source", s.source, kSignalSources));
+  Q50_SCENARIO_TRY(t->get_choice<SignalSourceKind>("source", s.source, kSignalSources));
   auto syn = t->sub("synthetic");
   if (!syn.ok()) return syn.status();
   Q50_SCENARIO_TRY(syn->check_keys());
@@ -755,7 +752,7 @@ absl::Status read_signals(const Table& root, Scenario& sc) {
   Q50_SCENARIO_TRY(syn->get("calibration", s.synthetic.calibration, kPositive));
   Q50_SCENARIO_TRY(read_signal_file(*t, sc.dir, s));
   Q50_SCENARIO_TRY(read_percentiles(*t, s.percentiles));
-  if (s.source == SignalSource::kFile && !s.file) {
+  if (s.source == SignalSourceKind::kFile && !s.file) {
     return t->error("source = \"file\" needs a [signals.file] table with a path");
   }
   return absl::OkStatus();
@@ -944,24 +941,6 @@ absl::Status read_exchange(const Table& root, Scenario& sc) {
 
 // ---- [[faults]] -----------------------------------------------------------------------------
 
-constexpr Choice<FaultKind> kFaultKinds[] = {{"venue_outage", FaultKind::kVenueOutage},
-                                             {"order_reject", FaultKind::kOrderReject},
-                                             {"partial_fill", FaultKind::kPartialFill},
-                                             {"latency_spike", FaultKind::kLatencySpike},
-                                             {"rate_limit", FaultKind::kRateLimit},
-                                             {"stale_bar", FaultKind::kStaleBar},
-                                             {"missing_bar", FaultKind::kMissingBar},
-                                             {"duplicate_bar", FaultKind::kDuplicateBar},
-                                             {"out_of_order_bar", FaultKind::kOutOfOrderBar},
-                                             {"stale_signal", FaultKind::kStaleSignal},
-                                             {"missing_signal", FaultKind::kMissingSignal},
-                                             {"duplicate_signal", FaultKind::kDuplicateSignal},
-                                             {"out_of_order_signal", FaultKind::kOutOfOrderSignal},
-                                             {"signal_file_missing", FaultKind::kSignalFileMissing},
-                                             {"signal_file_corrupt", FaultKind::kSignalFileCorrupt},
-                                             {"clock_skew", FaultKind::kClockSkew},
-                                             {"process_crash", FaultKind::kProcessCrash}};
-
 constexpr Choice<sim::RejectCode> kRejectCodes[] = {
     {"invalid_request", sim::RejectCode::kInvalidRequest},
     {"filter_failure", sim::RejectCode::kFilterFailure},
@@ -1093,7 +1072,7 @@ absl::Status read_faults(const Table& root, const std::string& path, Scenario& s
     Q50_SCENARIO_TRY(t.require("kind"));
     Fault f;
     f.origin = where(path, t.region());
-    Q50_SCENARIO_TRY(t.get_choice<FaultKind>("kind", f.kind, kFaultKinds));
+    Q50_SCENARIO_TRY(t.get_choice<FaultKind>("kind", f.kind, sim::kFaultKinds));
     const std::vector<std::string_view> takes = fault_keys(f.kind);
     std::vector<std::string_view> allowed = {"kind", "at"};
     allowed.insert(allowed.end(), takes.begin(), takes.end());
@@ -1217,13 +1196,6 @@ void collect_keys(const toml::table& t, const std::string& prefix, std::vector<s
 #undef Q50_SCENARIO_TRY
 
 }  // namespace
-
-std::string_view fault_kind_name(FaultKind kind) {
-  for (const Choice<FaultKind>& c : kFaultKinds) {
-    if (c.value == kind) return c.name;
-  }
-  return "unknown";
-}
 
 absl::StatusOr<Scenario> parse_scenario(const std::string& path, std::string_view text) {
   auto doc = parse_toml(path, text);

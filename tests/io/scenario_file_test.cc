@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(a_minimal_scenario_takes_the_documented_defaults) {
   BOOST_TEST(sc.description.empty());
   BOOST_TEST(sc.seed == 7u);
   BOOST_TEST(sc.checkpoint_every_bars == 24);
-  BOOST_CHECK(sc.market.source == MarketSource::kSynthetic);
+  BOOST_CHECK(sc.market.source == MarketSourceKind::kSynthetic);
   BOOST_TEST(sc.market.synthetic.seed == 7u);
   BOOST_TEST(sc.market.synthetic.bars == 100);
   BOOST_TEST(sc.market.synthetic.bar_ns == kNsPerHour);
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(a_minimal_scenario_takes_the_documented_defaults) {
   BOOST_REQUIRE_EQUAL(sc.market.synthetic.schedule.size(), 1u);
   BOOST_CHECK(sc.market.synthetic.schedule[0].regime == sim::MarketRegime::kNormal);
   BOOST_CHECK(!sc.market.csv && !sc.market.qlib && !sc.signals.file);
-  BOOST_CHECK(sc.signals.source == SignalSource::kSynthetic);
+  BOOST_CHECK(sc.signals.source == SignalSourceKind::kSynthetic);
   BOOST_TEST(sc.signals.synthetic.seed == 7u);
   BOOST_TEST(sc.signals.synthetic.skill == 0.05);
   BOOST_TEST(sc.signals.lookup.tolerance_ns == 5 * kNsPerMinute);
@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(market_csv_and_qlib_with_path_resolution) {
           "[market.csv.columns]\nts = \"timestamp\"\nvolume = \"\"\n"
           "[market.qlib]\ndir = \"/abs/qlib\"\ninstrument = \"BTCUSDT\"\nfreq = \"day\"\n");
   const Scenario sc = parse_ok(text, "scen/sub/t.toml");
-  BOOST_CHECK(sc.market.source == MarketSource::kCsv);
+  BOOST_CHECK(sc.market.source == MarketSourceKind::kCsv);
   BOOST_TEST(sc.dir == "scen/sub");
   BOOST_TEST(sc.market.csv->path == "scen/sub/bars.csv");
   BOOST_TEST(sc.market.csv->ts_column == "timestamp");
@@ -210,7 +210,7 @@ BOOST_AUTO_TEST_CASE(signals_file_strategy_and_risk) {
           "[strategy]\nsizing = \"risk_parity\"\nhold = \"close\"\nposition_rule = \"pyramid\"\n"
           "on_missing_signal = \"flat\"\nrisk_mode = \"check\"\nmax_position_fraction = 1\n"
           "[risk]\nmax_leverage = 2\nmax_drawdown_fraction = 0.2\nmin_order_qty = 0\n"));
-  BOOST_CHECK(sc.signals.source == SignalSource::kFile);
+  BOOST_CHECK(sc.signals.source == SignalSourceKind::kFile);
   BOOST_TEST(sc.signals.file->path == "${Q50SIM_REFERENCE_DIR}/sig.csv");
   BOOST_TEST(sc.signals.lookup.tolerance_ns == 10 * kNsPerMinute);
   BOOST_TEST(sc.signals.lookup.max_staleness_ns == 10 * kNsPerMinute);  // = tolerance

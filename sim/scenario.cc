@@ -1,0 +1,12 @@
+#include "sim/scenario.h"
+
+namespace q50::sim {
+
+std::string_view fault_kind_name(FaultKind kind) {
+  for (const Named<FaultKind>& k : kFaultKinds) {
+    if (k.value == kind) return k.name;
+  }
+  return "unknown";
+}
+
+}  // namespace q50::sim
