@@ -19,6 +19,7 @@
 // The in-process replay config mirrors prepare_hummingbot; the bench checks that its
 // fingerprint equals the one the CLI prints, so the two cannot drift apart silently.
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,7 @@ std::string read_text(const fs::path& path) {
 struct ProcessRun {
   double wall_us = 0;
   double cpu_us = 0;  // child user + sys
+  double faults = 0;  // child minor page faults
   int exit_code = 0;
   std::string out;  // stdout, only when capture_path is given
 };
@@ -120,6 +122,7 @@ ProcessRun run_process(const std::vector<std::string>& argv, const std::string& 
   ProcessRun r;
   r.wall_us = us_since(t0);
   r.cpu_us = timeval_us(ru.ru_utime) + timeval_us(ru.ru_stime);
+  r.faults = static_cast<double>(ru.ru_minflt);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (!capture_path.empty()) r.out = read_text(capture_path);
   return r;
@@ -170,12 +173,13 @@ std::string bench_whole_process(const Case& c, int runs) {
   if (first.exit_code != 0) fail("q50sim replay exited with " + std::to_string(first.exit_code));
   const auto fp = first.out.find("fingerprint=");
   if (fp == std::string::npos) fail("q50sim printed no fingerprint: " + first.out);
-  std::vector<double> wall, cpu, floor_wall, true_wall;
+  std::vector<double> wall, cpu, faults, floor_wall, true_wall;
   for (int i = 0; i < runs; ++i) {
     const ProcessRun r = run_process(replay_argv(c, c.tmp / "out"), "");
     if (r.exit_code != 0) fail("q50sim replay exited with " + std::to_string(r.exit_code));
     wall.push_back(r.wall_us / 1e3);
     cpu.push_back(r.cpu_us / 1e3);
+    faults.push_back(r.faults);
     floor_wall.push_back(run_process({c.bin, "--help"}, "").wall_us / 1e3);
     true_wall.push_back(run_process({"/bin/true"}, "").wall_us / 1e3);
   }
@@ -184,6 +188,7 @@ std::string bench_whole_process(const Case& c, int runs) {
   std::printf("(i) whole process, %d runs of q50sim replay (fork+exec -> waitpid):\n", runs);
   std::printf("  wall ms: min %.2f  median %.2f  p90 %.2f   child cpu ms (user+sys): median %.2f\n",
               w.min, w.median, w.p90, u.median);
+  std::printf("  child minor page faults: median %.0f\n", stats_of(faults).median);
   std::printf("  floor (q50sim --help, same fork+exec): min %.2f  median %.2f ms\n", f.min,
               f.median);
   std::printf("  machine floor (/bin/true, same fork+exec): min %.2f  median %.2f ms\n", t.min,
@@ -311,6 +316,11 @@ void bench_in_process(const Case& c, int reps, const std::string& cli_fingerprin
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The heap policy of q50sim's main (app/main.cc: tune_malloc), so that the in-process
+  // app::run_replay below runs as it does in the CLI.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 16 << 20);
   const int runs = argc > 1 ? std::atoi(argv[1]) : 50;
   const fs::path case_dir =
       argc > 2 ? fs::path(argv[2])
