@@ -39,10 +39,34 @@ std::vector<FeatureRow> compute_features(std::span<const float> closes, std::siz
 // A plain value type: copying it is a checkpoint.
 class FeatureStream {
  public:
+  static constexpr std::size_t kWindow = 6;
+
+  // Every member, public, so a checkpoint (sim/strategy_checkpoint.h) can serialise the
+  // stream and rebuild it bit-exactly: from_snapshot(s.snapshot()) continues identically.
+  struct Snapshot {
+    std::array<float, kWindow> returns{};
+    std::size_t count = 0;
+    float prev_close = 0.0f;
+    double prev_std = 0.0;
+    bool prev_std_valid = false;
+  };
+
   FeatureRow push(float close);
 
+  Snapshot snapshot() const {
+    return {returns_, count_, prev_close_, prev_std_, prev_std_valid_};
+  }
+  static FeatureStream from_snapshot(const Snapshot& s) {
+    FeatureStream f;
+    f.returns_ = s.returns;
+    f.count_ = s.count;
+    f.prev_close_ = s.prev_close;
+    f.prev_std_ = s.prev_std;
+    f.prev_std_valid_ = s.prev_std_valid;
+    return f;
+  }
+
  private:
-  static constexpr std::size_t kWindow = 6;
   std::array<float, kWindow> returns_{};  // ring buffer of the last log returns
   std::size_t count_ = 0;                 // closes seen
   float prev_close_ = 0.0f;

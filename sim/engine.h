@@ -33,7 +33,11 @@
 // strategy made of it (ts, close_e8, match kind, q50 bits, side, tier, flags); 'O' an order
 // sent (client id, side, qty_e8); 'L' an order rounded to nothing; 'V' a venue response
 // (kind, ts, ids and every amount); keep_journal_text additionally keeps a readable line per
-// event (integers only), whose own hash is not the fingerprint. The venue's latency draws
+// event (integers only), whose own hash is not the fingerprint. Only runs with faults add
+// fault lines (tag, kind, ts, detail): 'F' window opened, 'C' closed, 'M' bar withheld, 'D'
+// duplicate/out-of-order bar or signal rows dropped, 'K' a skewed stamp clamped, 'S' strategy
+// restarted, 'R' reconciled to the venue; a run without faults hashes exactly what it did
+// before fault injection existed (tests/sim/engine_test.cc pins it). The venue's latency draws
 // come from Prng(seed).fork("latency"); the synthetic sources use Prng(seed).fork("market"),
 // fork("market-ohlcv") and fork("forecaster") (SyntheticMarketParams/ForecasterParams.seed).
 //
@@ -51,6 +55,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/q50_strategy.h"
 #include "core/signal_lookup.h"
@@ -58,6 +63,7 @@
 #include "sim/exchange.h"
 #include "sim/journal.h"
 #include "sim/market_stream.h"
+#include "sim/scenario.h"
 #include "sim/synthetic_market.h"
 
 namespace q50::sim {
@@ -154,6 +160,29 @@ struct EngineConfig {
   native::Params strategy;
   bool keep_journal_text = false;
   bool check_invariants = true;
+  // Faults injected into the run (sim/faults.h documents each kind's semantics). Points and
+  // windows as the scenario gives them: bar indices count the bars the market source
+  // delivers (0 = the first), times are simulated ns.
+  std::vector<Fault> faults;
+  // The strategy checkpoints its state every this many bars (0 = never: a process_crash
+  // restarts from the initial state). Only consulted when a process_crash is configured.
+  std::int64_t checkpoint_every_bars = 24;
+};
+
+// What one fault kind did over the run.
+struct FaultStats {
+  std::int64_t windows = 0;    // windows (or instants) that opened
+  std::int64_t injected = 0;   // items/orders/requests the fault actually touched
+  std::int64_t recovered = 0;  // windows after which the run continued normally with the
+                               // strategy's mirror reconciled to the venue
+};
+
+// One fault window as it happened, in the order the windows opened.
+struct FaultEvent {
+  TimestampNs ts_ns = 0;               // when the window opened (simulated time)
+  FaultKind kind = FaultKind::kVenueOutage;
+  TimestampNs recovered_ts_ns = -1;    // when the run was normal again; -1: never
+  std::int64_t injected = 0;           // items/orders/requests touched in this window
 };
 
 struct EngineSummary {
@@ -176,6 +205,12 @@ struct EngineSummary {
   std::uint64_t fingerprint = 0;
   std::uint64_t journal_lines = 0;
   std::int64_t invariant_checks = 0;
+  std::int64_t invariant_violations = 0;  // always 0: a violated invariant aborts the run
+  // The strategy's own view at the end (its position mirror), for reconciliation checks.
+  std::int64_t final_strategy_position_e8 = 0;
+  bool strategy_up_at_end = true;  // false: crashed and not yet restarted/reconciled
+  std::map<FaultKind, FaultStats> faults;  // kinds configured in EngineConfig::faults
+  std::vector<FaultEvent> fault_log;       // by window opening
 };
 
 // Runs one simulation. The exchange config must be valid (validate_exchange_config; checked);

@@ -636,4 +636,24 @@ absl::Status validate_exchange_config(const ExchangeConfig& config) {
   return c.status();
 }
 
+void Exchange::set_outages(std::vector<Outage> outages) {
+  for (const Outage& o : outages) Q50_CHECK(o.end_ns > o.start_ns, "an outage needs end > start");
+  config_.outages = std::move(outages);
+}
+
+void Exchange::set_latency_spikes(std::vector<LatencySpike> spikes) {
+  for (const LatencySpike& s : spikes) {
+    Q50_CHECK(s.end_ns > s.start_ns && s.extra_ns >= 0, "a latency spike needs end > start");
+  }
+  config_.latency.spikes = std::move(spikes);
+}
+
+// The limiter's state restarts with the new limit: a fault's window counts its own orders.
+void Exchange::set_rate_limit(const RateLimit& limit) {
+  Q50_CHECK(limit.kind == RateLimit::Kind::kNone || (limit.max_orders > 0 && limit.window_ns > 0),
+            "a rate limit needs max_orders > 0 and window_ns > 0");
+  config_.rate_limit = limit;
+  state_.rate = RateLimiterState{};
+}
+
 }  // namespace q50::sim

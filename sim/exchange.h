@@ -277,6 +277,13 @@ class Exchange {
   const ExchangeState& state() const { return state_; }
   const ExchangeConfig& config() const { return config_; }
 
+  // Fault injection (sim/faults.h) changes these models mid-run, between requests: a window
+  // whose end is a bar index is only known when that bar arrives. Outages and spikes must
+  // have end > start (spikes extra >= 0); a rate limit of kind kNone or a valid one.
+  void set_outages(std::vector<Outage> outages);
+  void set_latency_spikes(std::vector<LatencySpike> spikes);
+  void set_rate_limit(const RateLimit& limit);
+
  private:
   struct Sink;  // the events of one venue action, all stamped at one instant (exchange.cc)
 

@@ -1,0 +1,34 @@
+#ifndef Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
+#define Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
+
+// The native strategy's state (core/q50_strategy.h native::State) as bytes, for the engine's
+// process_crash fault (sim/faults.h): the engine encodes the state every
+// checkpoint_every_bars bars and a restarted strategy decodes it — a real round trip through
+// bytes, so a field the codec forgets shows up as a different run, not as a silent copy.
+//
+// Layout: magic "Q50NSTAT", a little-endian uint32 version, then a cereal
+// PortableBinaryArchive of every State member in declaration order (doubles by their IEEE
+// bits, so the round trip is bit-exact, NaN payloads included).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "core/q50_strategy.h"
+
+namespace q50::sim {
+
+// Bump on any change to what is serialised.
+inline constexpr std::uint32_t kStrategyStateVersion = 1;
+
+std::string encode_strategy_state(const native::State& state);
+
+// Bytes made by encode_strategy_state. Bad magic, another version, an unparsable body or
+// trailing bytes: InvalidArgumentError naming `source`.
+absl::StatusOr<native::State> decode_strategy_state(std::string_view bytes,
+                                                    const std::string& source);
+
+}  // namespace q50::sim
+
+#endif  // Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
