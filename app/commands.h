@@ -21,6 +21,8 @@ int run_signals(const std::vector<std::string_view>& args);   // app/cmd_signals
 int run_features(const std::vector<std::string_view>& args);  // app/cmd_features.cc
 int run_compare(const std::vector<std::string_view>& args);   // app/cmd_compare.cc
 int run_replay(const std::vector<std::string_view>& args);    // app/cmd_replay.cc
+int run_run(const std::vector<std::string_view>& args);       // app/cmd_run.cc
+int run_suite(const std::vector<std::string_view>& args);     // app/cmd_suite.cc
 
 }  // namespace q50::app
 
