@@ -1,16 +1,14 @@
 #include "core/numpy_tanh.h"
 
 #include <array>
-#include <bit>
-#include <cmath>
 #include <cstdint>
 
 namespace q50 {
-namespace {
+namespace detail {
 
 // numpy v1.24 loops_hyperbolic.dispatch.c.src, lut16x18: row 0 holds the range-reduction
 // offsets B, rows 1..17 the polynomial coefficients c0..c16, one column per interval.
-constexpr std::array<std::uint64_t, 18 * 16> kLut = {
+const std::array<std::uint64_t, 18 * 16> kNumpyTanhLut = {
     // 0: B
     0x0ull, 0x3fcc000000000000ull, 0x3fd4000000000000ull, 0x3fdc000000000000ull,
     0x3fe4000000000000ull, 0x3fec000000000000ull, 0x3ff4000000000000ull, 0x3ffc000000000000ull,
@@ -103,37 +101,12 @@ constexpr std::array<std::uint64_t, 18 * 16> kLut = {
     0xbc730b73f1eaff20ull, 0xbbba2cff8135d462ull, 0xbab5a71b5f7d9035ull, 0x0ull,
 };
 
-constexpr std::uint64_t kSignBit = 0x8000000000000000ull;
-constexpr std::uint64_t kExpAndTopMantissa = 0x7ff8000000000000ull;
-// Above this (|x| >= 1.5 * 2^1023, inf, NaN) numpy calls npy_tanh instead of the table.
-constexpr std::uint64_t kCalloutAbove = 0x7fe0000000000000ull;
-// The interval index is the exponent and top mantissa bit relative to 0.125, clamped to 0..15.
-constexpr std::int32_t kIndexBase = 0x3fc00000;
-constexpr std::int32_t kIndexMax = 0x780000;
-
-double coef(std::size_t row, std::uint32_t idx) {
-  return std::bit_cast<double>(kLut[row * 16 + idx]);
-}
-
-}  // namespace
+}  // namespace detail
 
 // Two clones: with FMA instructions where the CPU has them, else std::fma in software. Both
 // round each fused step once, so they return identical bits; the clone only changes speed.
 __attribute__((target_clones("fma", "default"))) double numpy_tanh(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x);
-  const std::uint64_t denorm = bits & kExpAndTopMantissa;
-  if (denorm > kCalloutAbove) [[unlikely]] {
-    return std::tanh(x);
-  }
-  // numpy does this in 32-bit lanes of the 64-bit value: only the high word is non-zero.
-  std::int32_t hi = static_cast<std::int32_t>(denorm >> 32) - kIndexBase;
-  hi = hi < 0 ? 0 : (hi > kIndexMax ? kIndexMax : hi);
-  const auto idx = static_cast<std::uint32_t>(hi) >> 19;
-
-  const double y = std::fabs(x) - coef(0, idx);
-  double r = std::fma(coef(17, idx), y, coef(16, idx));
-  for (std::size_t row = 15; row >= 1; --row) r = std::fma(r, y, coef(row, idx));
-  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(r) | (bits & kSignBit));
+  return detail::numpy_tanh_inline(x);
 }
 
 }  // namespace q50

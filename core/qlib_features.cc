@@ -28,32 +28,15 @@ constexpr float kQ5 = static_cast<float>(0.005875095403124574342950);
 constexpr float kLn2 = static_cast<float>(0.693147180559945309417232121458176568);
 constexpr float kSqrtHalf = static_cast<float>(0.707106781186547524400844362104849039);
 
-// f32(c[t] / c[t-1]) then numpy's log; NaN if either close is NaN.
-float log_return(float prev_close, float close) { return numpy_log_f32(close / prev_close); }
+// The mantissa field of f32(sqrt(0.5)): for m in [0.5, 1), m <= kSqrtHalf iff m's mantissa
+// field is <= this.
+constexpr std::uint32_t kSqrtHalfMantissa = std::bit_cast<std::uint32_t>(kSqrtHalf) & 0x007fffffU;
+static_assert((std::bit_cast<std::uint32_t>(kSqrtHalf) >> 23) == 126, "sqrt(0.5) is in [0.5, 1)");
 
-}  // namespace
-
-// Two clones: hardware FMA where the CPU has it, else std::fmaf in software. Both round
-// identically (a fused multiply-add is exactly specified), so only the speed differs.
-__attribute__((target_clones("fma", "default"))) float numpy_log_f32(float x) {
-  // numpy's NaN lanes: the canonical +NaN for any NaN input, -NaN for x < 0 (incl. -inf).
-  if (std::isnan(x)) return std::bit_cast<float>(0x7fc00000U);
-  if (x < 0.0f) return std::bit_cast<float>(0xffc00000U);
-  if (x == 0.0f) return -std::numeric_limits<float>::infinity();
-  if (std::isinf(x)) return x;
-  int exponent = 0;
-  float m = 0.0f;  // m in [0.5, 1), exact; frexp by bits for normal numbers (the hot path)
-  const auto bits = std::bit_cast<std::uint32_t>(x);
-  if ((bits >> 23) != 0) {
-    exponent = static_cast<int>(bits >> 23) - 126;
-    m = std::bit_cast<float>((bits & 0x007fffffU) | 0x3f000000U);
-  } else {
-    m = std::frexp(x, &exponent);  // denormals
-  }
-  if (m <= kSqrtHalf) {
-    m = m + m;
-    exponent -= 1;
-  }
+// numpy's rational approximation on the reduced argument, m in (sqrt(0.5), sqrt(2)]. Always
+// inlined, so it is compiled once per clone of its caller (fused multiply-adds in the "fma"
+// clone).
+[[gnu::always_inline]] inline float log_reduced(float m, int exponent) {
   const float t = m - 1.0f;
   float num = std::fmaf(kP5, t, kP4);
   num = std::fmaf(num, t, kP3);
@@ -66,6 +49,99 @@ __attribute__((target_clones("fma", "default"))) float numpy_log_f32(float x) {
   den = std::fmaf(den, t, kQ1);
   den = std::fmaf(den, t, kQ0);
   return std::fmaf(static_cast<float>(exponent), kLn2, num / den);
+}
+
+// numpy_log_f32 off the hot path: zeros, negatives, infinities, NaN and denormals.
+// numpy's NaN lanes: the canonical +NaN for any NaN input, -NaN for x < 0 (incl. -inf).
+[[gnu::noinline]] float log_special(float x) {
+  if (std::isnan(x)) return std::bit_cast<float>(0x7fc00000U);
+  if (x < 0.0f) return std::bit_cast<float>(0xffc00000U);
+  if (x == 0.0f) return -std::numeric_limits<float>::infinity();
+  if (std::isinf(x)) return x;
+  int exponent = 0;
+  float m = std::frexp(x, &exponent);  // a denormal: m in [0.5, 1), exact
+  if (m <= kSqrtHalf) {
+    m = m + m;
+    exponent -= 1;
+  }
+  return log_reduced(m, exponent);
+}
+
+// f32(c[t] / c[t-1]) then numpy's log; NaN if either close is NaN.
+float log_return(float prev_close, float close) { return numpy_log_f32(close / prev_close); }
+
+// window_sample_std of the ring's six returns in chronological order (oldest at `oldest`),
+// without copying them out. Every bar after the sixth comes here. With no NaN among them
+// (the sum would be NaN) n = 6 and the two passes below are window_sample_std's operations
+// in its order, so the bits are its bits; a NaN anywhere takes window_sample_std itself.
+// Six named scalars, not a local array: the compiler packed such an array's elements into
+// 16-byte loads of 8-byte stores, a store-forwarding stall on every bar.
+double full_window_std(const std::array<float, 6>& ring, std::size_t oldest) {
+  const auto at = [&ring, oldest](std::size_t k) {
+    const std::size_t i = oldest + k;
+    return static_cast<double>(ring[i >= 6 ? i - 6 : i]);
+  };
+  const double v0 = at(0);
+  const double v1 = at(1);
+  const double v2 = at(2);
+  const double v3 = at(3);
+  const double v4 = at(4);
+  const double v5 = at(5);
+  double sum = 0.0;
+  sum += v0;
+  sum += v1;
+  sum += v2;
+  sum += v3;
+  sum += v4;
+  sum += v5;
+  if (std::isnan(sum)) [[unlikely]] {
+    const std::array<float, 6> window{ring[oldest % 6],       ring[(oldest + 1) % 6],
+                                      ring[(oldest + 2) % 6], ring[(oldest + 3) % 6],
+                                      ring[(oldest + 4) % 6], ring[(oldest + 5) % 6]};
+    return window_sample_std(window);
+  }
+  const double mean = sum / 6.0;
+  const double d0 = v0 - mean;
+  const double d1 = v1 - mean;
+  const double d2 = v2 - mean;
+  const double d3 = v3 - mean;
+  const double d4 = v4 - mean;
+  const double d5 = v5 - mean;
+  double ss = 0.0;
+  ss += d0 * d0;
+  ss += d1 * d1;
+  ss += d2 * d2;
+  ss += d3 * d3;
+  ss += d4 * d4;
+  ss += d5 * d5;
+  return std::sqrt(ss / 5.0);
+}
+
+// The first five bars: the ring holds returns 0..count-1 in order.
+double partial_window_std(const std::array<float, 6>& ring, std::size_t count) {
+  return window_sample_std(std::span(ring).first(count));
+}
+
+}  // namespace
+
+// Two clones: hardware FMA where the CPU has it, else std::fmaf in software. Both round
+// identically (a fused multiply-add is exactly specified), so only the speed differs.
+__attribute__((target_clones("fma", "default"))) float numpy_log_f32(float x) {
+  const auto bits = std::bit_cast<std::uint32_t>(x);
+  // One test for the hot path, positive normal finite x: the biased exponent is 1..254.
+  if (bits - 0x00800000U >= 0x7f000000U) [[unlikely]] {
+    return log_special(x);
+  }
+  // frexp by bits: m in [0.5, 1) and x = m * 2^exponent. numpy then doubles m when
+  // m <= sqrt(0.5); that m + m is exact and is m with the exponent field one higher, and with
+  // m's exponent fixed the comparison is one on the mantissa bits. Done on integers it has no
+  // branch: the side of sqrt(0.5) follows the sign of the bar's return, which no predictor
+  // guesses.
+  const std::uint32_t mantissa = bits & 0x007fffffU;
+  const std::uint32_t doubled = mantissa <= kSqrtHalfMantissa ? 1U : 0U;
+  const float m = std::bit_cast<float>(mantissa | 0x3f000000U | (doubled << 23));
+  const int exponent = static_cast<int>(bits >> 23) - 126 - static_cast<int>(doubled);
+  return log_reduced(m, exponent);
 }
 
 double window_sample_std(std::span<const float> window) {
@@ -106,14 +182,12 @@ std::vector<FeatureRow> compute_features(std::span<const float> closes, std::siz
 
 FeatureRow FeatureStream::push(float close) {
   const float r = count_ == 0 ? kNaN : log_return(prev_close_, close);
-  returns_[count_ % kWindow] = r;
+  const std::size_t slot = count_ % kWindow;
+  returns_[slot] = r;
   ++count_;
   prev_close_ = close;
-  // Window in chronological order: the ring holds the last min(count, 6) returns.
-  std::array<float, kWindow> window{};
-  const std::size_t n = count_ < kWindow ? count_ : kWindow;
-  for (std::size_t k = 0; k < n; ++k) window[k] = returns_[(count_ - n + k) % kWindow];
-  const double s = window_sample_std(std::span(window).first(n));
+  const double s = count_ >= kWindow ? full_window_std(returns_, slot + 1 == kWindow ? 0 : slot + 1)
+                                     : partial_window_std(returns_, count_);
   FeatureRow row{close,
                  r,
                  static_cast<float>(s),

@@ -43,7 +43,8 @@ RegimeCuts<V> cuts_of(const VariancePercentiles& p) {
 }
 
 // S2-S4: prob_up, spread, information ratios, expected value, tradeable.
-void quantity_stage(double q10, double q50, double q90, double vol_risk, SignalRow& r) {
+[[gnu::always_inline]] inline void quantity_stage(double q10, double q50, double q90,
+                                                  double vol_risk, SignalRow& r) {
   const double p = prob_up_piecewise(q10, q50, q90);
   const double spread = q90 - q10;
   const double a = std::fabs(q50);
@@ -69,7 +70,8 @@ void quantity_stage(double q10, double q50, double q90, double vol_risk, SignalR
 
 // S6: variance regimes, trending flag, multiplier m, adaptive threshold, IR threshold.
 template <class V>
-void regime_stage(V vol_risk, V vol_raw_momentum, const RegimeCuts<V>& cuts, SignalRow& r) {
+[[gnu::always_inline]] inline void regime_stage(V vol_risk, V vol_raw_momentum,
+                                                const RegimeCuts<V>& cuts, SignalRow& r) {
   // Quirk: a float32 column against a float64 scalar compares in float32, so vr == f32(P30)
   // is low. NaN sets no flag.
   const VarianceRegimeFlags flags{
@@ -92,7 +94,7 @@ void regime_stage(V vol_risk, V vol_raw_momentum, const RegimeCuts<V>& cuts, Sig
 }
 
 // S5, S7, S9: tier, side, signal_rel.
-void classify_stage(double q50, SignalRow& r) {
+[[gnu::always_inline]] inline void classify_stage(double q50, SignalRow& r) {
   const double a = r.abs_q50;
   const double thr = r.signal_thresh_adaptive;
   // signal_classification: 3 if a >= thr, elif a >= thr*0.8: 2, elif a >= thr*0.6: 1, else 0
@@ -109,11 +111,16 @@ void classify_stage(double q50, SignalRow& r) {
 }
 
 // S9: signal_tanh = np.tanh(clip(signal_rel, -3, 3) / 1.0), numpy's own tanh (bit-exact).
-void tanh_stage(SignalRow& r) { r.signal_tanh = numpy_tanh(py::clip(r.signal_rel, -3.0, 3.0)); }
+// Inlined into the callers' per-CPU clones (see compute_signal), so the 16 fused
+// multiply-adds are instructions there and not a call through numpy_tanh's dispatcher.
+[[gnu::always_inline]] inline void tanh_stage(SignalRow& r) {
+  r.signal_tanh = detail::numpy_tanh_inline(py::clip(r.signal_rel, -3.0, 3.0));
+}
 
 // S8, S10: strength, position_size_suggestion, Kelly.
 template <class V>
-void sizing_stage(double q10, double q50, double q90, V vol_risk, SignalRow& r) {
+[[gnu::always_inline]] inline void sizing_stage(double q10, double q50, double q90, V vol_risk,
+                                                SignalRow& r) {
   // strength is 0 for q50 == 0 even when tradeable (a = 0); np.minimum propagates NaN.
   r.signal_strength =
       r.tradeable
@@ -133,13 +140,18 @@ void sizing_stage(double q10, double q50, double q90, V vol_risk, SignalRow& r) 
   // adaptive threshold as signal_thresh, cap 0.5. Tier 0 always gives the 0.001 floor
   // (base = k * 0.25 * 0 is 0, -0 or NaN, and max(0.001, min(x, 0.5)) maps all three to
   // 0.001; loss <= 0 also gives 0.001), so the four divisions are skipped for it -- most real
-  // rows (80-93% of the reference's). signal_prop_test pins the identity.
+  // rows (80-93% of the reference's). signal_prop_test pins the identity. Kelly's prob_up is
+  // the row's (the same prob_up_piecewise of the same quantiles), not a second evaluation.
   r.kelly_position_size =
       r.signal_tier == 0
           ? kKellyTierZero
           : validated_kelly({q10, q50, q90, static_cast<double>(r.signal_tier), std::nullopt,
-                             r.signal_thresh_adaptive, kKellyCap});
+                             r.signal_thresh_adaptive, kKellyCap},
+                            r.prob_up);
 }
+
+// The stages are always inlined: compute_signal's per-CPU clones would otherwise call them
+// out of line (a clone inlines only what it must), four calls per row.
 
 // Every column but signal_tanh (see compute_signals for why it is split off). Writes in
 // place: building the row on the stack and copying it cost a store-forwarding stall per row
@@ -230,7 +242,10 @@ constexpr std::array<SignalColumnSpec, 23> kSignalColumns = {{
 
 std::span<const SignalColumnSpec> signal_columns() { return kSignalColumns; }
 
-SignalRow compute_signal(const SignalInputs& in, const VariancePercentiles& percentiles) {
+// Clones per CPU for tanh_stage's sake (see there); the other stages never fuse
+// (-ffp-contract=off), so both clones compute the same bits.
+__attribute__((target_clones("fma", "default"))) SignalRow compute_signal(
+    const SignalInputs& in, const VariancePercentiles& percentiles) {
   SignalRow r;
   signal_row_without_tanh<float>(in, in.vol_risk, in.vol_raw_momentum,
                                  cuts_of<float>(percentiles), r);
@@ -238,8 +253,8 @@ SignalRow compute_signal(const SignalInputs& in, const VariancePercentiles& perc
   return r;
 }
 
-void compute_signals(const SignalColumns& in, const VariancePercentiles& percentiles,
-                     std::span<SignalRow> out) {
+__attribute__((target_clones("fma", "default"))) void compute_signals(
+    const SignalColumns& in, const VariancePercentiles& percentiles, std::span<SignalRow> out) {
   const std::size_t n = in.q10.size();
   Q50_CHECK(in.q50.size() == n && in.q90.size() == n && in.vol_risk.size() == n &&
                 in.vol_raw_momentum.size() == n && out.size() == n,
@@ -266,7 +281,7 @@ SignalRow compute_signal_float64_vol(const SignalInputs& in,
   signal_row_without_tanh<double>(in, static_cast<double>(in.vol_risk),
                                   static_cast<double>(in.vol_raw_momentum),
                                   cuts_of<double>(percentiles), r);
-  tanh_stage(r);
+  r.signal_tanh = numpy_tanh(py::clip(r.signal_rel, -3.0, 3.0));
   return r;
 }
 

@@ -21,9 +21,8 @@ double py_floor_cap(double x, double floor, double cap) { return py::max(floor, 
 // The Kelly fraction f* = (b*w - (1-w))/b of the "validated Kelly" family, b = win/loss:
 // long if p > 0.5 (win q90, loss |q10| or 0.001 when q10 >= 0, w = p), else short, p = 0.5
 // included (win |q10| or 0.001, loss q90, w = 1-p). nullopt when loss <= 0: every caller then
-// returns its 0.001 floor.
-std::optional<double> validated_kelly_fraction(double q10, double q50, double q90) {
-  const double p = prob_up_piecewise(q10, q50, q90);
+// returns its 0.001 floor. p is prob_up_piecewise(q10, q50, q90), which every caller has.
+std::optional<double> validated_kelly_fraction(double q10, double p, double q90) {
   double win = 0;
   double loss = 0;
   double prob_win = 0;
@@ -46,7 +45,11 @@ std::optional<double> validated_kelly_fraction(double q10, double q50, double q9
 // Validated Kelly.
 
 double validated_kelly(const KellyInputs& in) {
-  const auto fraction = validated_kelly_fraction(in.q10, in.q50, in.q90);
+  return validated_kelly(in, prob_up_piecewise(in.q10, in.q50, in.q90));
+}
+
+double validated_kelly(const KellyInputs& in, double prob_up) {
+  const auto fraction = validated_kelly_fraction(in.q10, prob_up, in.q90);
   // existing system: a certain bearish forecast (q90 <= 0) gets the floor, not zero.
   if (!fraction) return 0.001;
   const double kelly = *fraction;
@@ -492,7 +495,7 @@ double regime_multiplier(const RegimeFlags& f, double p) {
 double regime_aware_kelly_sizing(const Quantiles& q, const RegimeFlags& flags,
                                  double base_kelly_fraction) {
   const double p = prob_up_piecewise(q.q10, q.q50, q.q90);
-  const auto fraction = validated_kelly_fraction(q.q10, q.q50, q.q90);
+  const auto fraction = validated_kelly_fraction(q.q10, p, q.q90);
   if (!fraction) return 0.001;
   const double kelly = *fraction;
   // existing system: no confidence factor in this variant.

@@ -49,6 +49,9 @@ struct KellyInputs {
 // spread < it) else 0.8, times 1.15 if both; result max(0.001, min(x, cap)) with Python's
 // min/max, so a negative or NaN Kelly gives 0.001, never 0 or NaN.
 double validated_kelly(const KellyInputs& in);
+// The same with p = prob_up_piecewise(in.q10, in.q50, in.q90) passed in by a caller that has
+// it already (compute_signal): one evaluation fewer, identical result.
+double validated_kelly(const KellyInputs& in, double prob_up);
 
 // generate_hummingbot_signal's tier -> confidence map. Existing system: the map is INVERTED with
 // respect to the pipeline's tiers -- tier 3 (|q50| >= threshold, the strongest signal) gets

@@ -15,22 +15,32 @@ MarketStream::MarketStream(const SyntheticMarketParams& params, OhlcvShape shape
   Q50_CHECK(!params_.schedule.empty(), "synthetic market needs a regime schedule");
   Q50_CHECK(params_.bars >= 0, "negative bar count");
   left_in_span_ = params_.schedule[0].bars;
+  enter_span();
   log_price_ = std::log(params_.start_price);
   log_start_ = log_price_;
+}
+
+void MarketStream::enter_span() {
+  regime_ = params_.schedule[span_].regime;
+  vol_ = regime_vol(regime_);
+  drift_ = regime_drift(regime_);
 }
 
 bool MarketStream::next(SyntheticOhlcv& out) {
   if (index_ >= params_.bars) return false;
   // The regime walk and the close are generate_market's loop body, draw for draw.
-  while (left_in_span_ <= 0) {
-    span_ = (span_ + 1) % params_.schedule.size();
-    left_in_span_ = params_.schedule[span_].bars;
+  if (left_in_span_ <= 0) [[unlikely]] {
+    while (left_in_span_ <= 0) {
+      span_ = (span_ + 1) % params_.schedule.size();
+      left_in_span_ = params_.schedule[span_].bars;
+    }
+    enter_span();
   }
-  const MarketRegime regime = params_.schedule[span_].regime;
+  const MarketRegime regime = regime_;
   --left_in_span_;
-  const double vol = regime_vol(regime);
+  const double vol = vol_;
   if (index_ > 0) {
-    log_price_ += regime_drift(regime) + vol * close_rng_.normal();
+    log_price_ += drift_ + vol * close_rng_.normal();
     if (shape_.reversion != 0.0) log_price_ -= shape_.reversion * (log_price_ - log_start_);
   }
   const auto close_f32 = static_cast<float>(std::exp(log_price_));
@@ -55,18 +65,22 @@ SyntheticFeed::SyntheticFeed(const SyntheticMarketParams& market,
     : market_(market, shape), params_(forecaster), rng_(Prng(forecaster.seed).fork("forecaster")) {}
 
 bool SyntheticFeed::next(SyntheticOhlcv& bar, QuantileForecast& forecast) {
+  const auto slot = [this](std::size_t k) -> SyntheticOhlcv& {
+    const std::size_t i = head_ + k;
+    return ahead_[i >= ahead_.size() ? i - ahead_.size() : i];
+  };
   while (!market_done_ && buffered_ < ahead_.size()) {
-    if (market_.next(ahead_[buffered_])) {
+    if (market_.next(slot(buffered_))) {
       ++buffered_;
     } else {
       market_done_ = true;
     }
   }
   if (buffered_ == 0) return false;
-  bar = ahead_[0];
+  bar = slot(0);
   // LABEL0 exactly as compute_features: float32 division, then float32 subtraction.
   const double truth = buffered_ == 3
-                           ? static_cast<double>(ahead_[2].close_f32 / ahead_[1].close_f32 - 1.0f)
+                           ? static_cast<double>(slot(2).close_f32 / slot(1).close_f32 - 1.0f)
                            : std::numeric_limits<double>::quiet_NaN();
   // forecast_quantiles' loop body, draw for draw.
   constexpr double kZ90 = 1.2815515655446004;
@@ -77,8 +91,7 @@ bool SyntheticFeed::next(SyntheticOhlcv& bar, QuantileForecast& forecast) {
   const double q50 = params_.skill * known + params_.noise * noise;
   const double half = kZ90 * sigma * params_.calibration;
   forecast = {q50 - half + skew, q50, q50 + half + skew};
-  ahead_[0] = ahead_[1];
-  ahead_[1] = ahead_[2];
+  head_ = head_ + 1 == ahead_.size() ? 0 : head_ + 1;
   --buffered_;
   return true;
 }

@@ -55,12 +55,18 @@ class MarketStream {
   std::int64_t emitted() const { return index_; }
 
  private:
+  void enter_span();
+
   SyntheticMarketParams params_;
   OhlcvShape shape_;
   Prng close_rng_;
   Prng shape_rng_;
   std::size_t span_ = 0;
   std::int64_t left_in_span_ = 0;
+  // The current span's regime and its regime_vol / regime_drift, looked up once per span.
+  MarketRegime regime_ = MarketRegime::kNormal;
+  double vol_ = 0;
+  double drift_ = 0;
   std::int64_t index_ = 0;
   double log_price_ = 0;
   double log_start_ = 0;
@@ -82,7 +88,9 @@ class SyntheticFeed {
   MarketStream market_;
   ForecasterParams params_;
   Prng rng_;
-  std::array<SyntheticOhlcv, 3> ahead_{};  // bars t, t+1, t+2 (the first `buffered_`)
+  // A ring: bars t, t+1, t+2 at head_, head_ + 1, head_ + 2 (mod 3), the first `buffered_`.
+  std::array<SyntheticOhlcv, 3> ahead_{};
+  std::size_t head_ = 0;
   std::size_t buffered_ = 0;
   bool market_done_ = false;
 };

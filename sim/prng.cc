@@ -19,14 +19,6 @@ std::uint64_t splitmix64(std::uint64_t* state) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash) {
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 Prng::Prng(std::uint64_t seed) : seed_(seed) {
   std::uint64_t sm = seed;
   for (auto& word : s_) word = splitmix64(&sm);
