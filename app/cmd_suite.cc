@@ -32,8 +32,7 @@ namespace {
 constexpr std::string_view kHelp =
     "usage: q50sim suite DIR [--golden GOLDEN_DIR] [--update] [--jobs N]\n"
     "\n"
-    "Runs every DIR/*.toml scenario (sorted by file name; example.toml, the documented\n"
-    "example of every key, is listed as skipped) and compares its metrics.json,\n"
+    "Runs every DIR/*.toml scenario (sorted by file name) and compares its metrics.json,\n"
     "bars.csv, trades.csv and fingerprint.txt with GOLDEN_DIR/<file stem>/, byte for byte.\n"
     "Every scenario runs twice in process: both runs must give the same fingerprint.\n"
     "\n"
@@ -159,18 +158,7 @@ void check_golden(const Options& o, const std::filesystem::path& out, Entry& e) 
   if (changed) e.outcome = Outcome::kUpdated;
 }
 
-// scenarios/example.toml documents every key at once (all seventeen fault kinds, every
-// assertion): it is a reference for readers, not a run the library pins, so the suite lists it
-// as skipped and `q50sim run` runs it.
-constexpr std::string_view kDocumentationExample = "example";
-
 void run_entry(const Options& o, Entry& e) {
-  if (e.stem == kDocumentationExample) {
-    e.outcome = Outcome::kSkip;
-    e.messages.emplace_back(
-        "skipped: the documentation example (every key at once); run it with q50sim run");
-    return;
-  }
   auto scenario = io::read_scenario(e.path);
   if (!scenario.ok()) {
     e.outcome = Outcome::kFail;

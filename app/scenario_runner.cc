@@ -365,7 +365,8 @@ class RunSink final : public sim::EngineSink {
       : sc_(sc),
         progress_(progress),
         bars_(dir + "/bars.csv",
-              {"timestamp", "close", "signal_used", "side", "tier", "size", "target_qty",
+              {"timestamp", "close", "signal_used", "side", "tier", "variance_regime", "size",
+               "target_qty",
                "order_qty", "waiting", "risk_limited", "risk_reason", "position", "cash",
                "equity"}),
         trades_(dir + "/trades.csv",
@@ -382,6 +383,7 @@ class RunSink final : public sim::EngineSink {
 
   void on_bar(const native::BarRecord& r) override;
   void on_fill(const sim::FillRecord& f) override;
+  void on_order(const sim::OrderRecord& o) override;
   std::vector<std::string> partial_files() const { return {bars_.partial(), trades_.partial()}; }
   absl::Status close() {
     auto a = bars_.close();
@@ -419,7 +421,8 @@ std::int64_t RunSink::regime_of(TimestampNs ts_ns) const {
 
 void RunSink::on_bar(const native::BarRecord& r) {
   bars_.str(format_timestamp(r.ts_ns)).f64(r.close).i64(r.signal_used ? 1 : 0);
-  bars_.i64(r.side).i64(r.tier).f64(r.size).f64(r.target_qty).f64(r.order_qty);
+  bars_.i64(r.side).i64(r.tier).str(variance_regime_name(r.variance_regime));
+  bars_.f64(r.size).f64(r.target_qty).f64(r.order_qty);
   bars_.i64(r.waiting ? 1 : 0).i64(r.risk_limited ? 1 : 0);
   bars_.str(r.risk_limited ? reject_reason_name(r.risk_reason) : "");
   bars_.f64(r.position).f64(r.cash).f64(r.equity);
@@ -437,8 +440,25 @@ void RunSink::on_bar(const native::BarRecord& r) {
   series_.regime.push_back(regime_of(r.ts_ns));
   series_.tier.push_back(r.tier);
   series_.side.push_back(series_side(r.side));
+  series_.variance_regime.push_back(static_cast<std::int64_t>(r.variance_regime));
   if (r.risk_limited) {
-    series_.rejects.push_back({r.ts_ns, std::string(reject_reason_name(r.risk_reason))});
+    series_.rejects.push_back({r.ts_ns, fmt::format("risk:{}", reject_reason_name(r.risk_reason))});
+  }
+}
+
+// Every refusal is a reject with where it came from: risk (on_bar), the venue, or the lot
+// rounding at the engine's boundary. Accepted orders give the signal-to-order latency.
+void RunSink::on_order(const sim::OrderRecord& o) {
+  switch (o.outcome) {
+    case sim::OrderOutcome::kAccepted:
+      series_.signal_to_order_latency_ns.push_back(o.ts_ns - o.decided_ts_ns);
+      break;
+    case sim::OrderOutcome::kVenueReject:
+      series_.rejects.push_back({o.ts_ns, fmt::format("venue:{}", sim::reject_code_name(o.reject))});
+      break;
+    case sim::OrderOutcome::kLotReject:
+      series_.rejects.push_back({o.ts_ns, "lot:below_step"});
+      break;
   }
 }
 

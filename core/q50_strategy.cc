@@ -161,13 +161,15 @@ Decision decide(State& s, const FeatureRow& f, double price, double equity, cons
   return d;
 }
 
-BarRecord record_of(const State& s, const Bar& bar, const Decision& d, bool waiting) {
+BarRecord record_of(const State& s, const Bar& bar, const Decision& d, bool waiting,
+                    VarianceRegime regime) {
   BarRecord r;
   r.ts_ns = bar.ts_ns;
   r.close = bar.close;
   r.signal_used = d.signal_used;
   r.side = d.side;
   r.tier = d.tier;
+  r.variance_regime = regime;
   r.size = d.size;
   r.target_qty = d.target_qty;
   r.order_qty = d.order_qty;
@@ -201,7 +203,8 @@ void on_bar(State& s, const Bar& bar, const Params& p, Commands& commands) {
     ++s.counters.orders;
     commands.push(SubmitOrder{id, d.order_qty, OrderKind::kMarket, 0.0});
   }
-  commands.push(record_of(s, bar, d, waiting));
+  commands.push(record_of(s, bar, d, waiting,
+                         variance_regime_of(variance_regime_flags(f.vol_risk, p.percentiles))));
 }
 
 void check_in_flight(const State& s, std::int64_t order_id) {

@@ -152,6 +152,9 @@ struct BarRecord {
   bool signal_used = false;  // a fresh signal was evaluated on this bar
   std::int8_t side = kSideHold;
   std::uint8_t tier = 0;
+  // The bar's variance regime from its vol_risk and the frozen percentiles, signal or not
+  // (what the threshold multiplier would use).
+  VarianceRegime variance_regime = VarianceRegime::kUnknown;
   double size = 0;             // the sizing rule's result (0 without a signal)
   double target_qty = 0;       // base units the bar aimed at (= position when no decision)
   double order_qty = 0;        // submitted this bar (0 if none)

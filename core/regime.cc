@@ -163,4 +163,15 @@ std::vector<double> engine_regime_stability(std::span<const VolRegime> vol, int 
   return out;
 }
 
+std::string_view variance_regime_name(VarianceRegime regime) {
+  switch (regime) {
+    case VarianceRegime::kUnknown: return "unknown";
+    case VarianceRegime::kLow: return "low";
+    case VarianceRegime::kMedium: return "medium";
+    case VarianceRegime::kHigh: return "high";
+    case VarianceRegime::kExtreme: return "extreme";
+  }
+  return "unknown";
+}
+
 }  // namespace q50

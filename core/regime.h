@@ -1,8 +1,10 @@
 #ifndef Q50SIM_CORE_REGIME_H_
 #define Q50SIM_CORE_REGIME_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace q50 {
@@ -57,6 +59,23 @@ inline VarianceRegimeFlags variance_regime_flags(float vol_risk, const VarianceP
   return {vol_risk <= p30, vol_risk > p30 && vol_risk <= p70, vol_risk > p70 && vol_risk <= p90,
           vol_risk > p90};
 }
+
+// A bar's variance regime as one code, for reports and breakdowns (ours: the existing system
+// keeps four flag columns). kUnknown when vol_risk is NaN: the first bars of a stream, before
+// the six-return window has two returns.
+enum class VarianceRegime : std::uint8_t { kUnknown, kLow, kMedium, kHigh, kExtreme };
+inline constexpr std::size_t kVarianceRegimeCount = 5;
+
+inline VarianceRegime variance_regime_of(const VarianceRegimeFlags& f) {
+  if (f.low) return VarianceRegime::kLow;
+  if (f.medium) return VarianceRegime::kMedium;
+  if (f.high) return VarianceRegime::kHigh;
+  if (f.extreme) return VarianceRegime::kExtreme;
+  return VarianceRegime::kUnknown;
+}
+
+// "unknown", "low", "medium", "high", "extreme".
+std::string_view variance_regime_name(VarianceRegime regime);
 
 // |vol_raw_momentum| > 0.1, compared in float32 (a float32 column against a Python float):
 // +-float(0.1) is NOT trending, NaN is not trending. vol_raw_momentum is a difference of Std6

@@ -19,11 +19,17 @@ void check_series(const RunSeries& s) {
   Q50_CHECK(s.price.size() == n && s.equity.size() == n && s.position.size() == n &&
                 s.regime.size() == n && s.tier.size() == n && s.side.size() == n,
             "RunSeries bar vectors must have one entry per bar");
+  Q50_CHECK(s.variance_regime.empty() || s.variance_regime.size() == n,
+            "RunSeries variance_regime must be empty or have one entry per bar");
   const auto n_regimes = static_cast<std::int64_t>(s.regime_names.size());
   for (std::size_t i = 0; i < n; ++i) {
     Q50_CHECK(i == 0 || s.ts_ns[i] > s.ts_ns[i - 1], "RunSeries ts_ns must strictly increase");
     Q50_CHECK(s.regime[i] >= 0 && s.regime[i] < n_regimes, "regime code outside regime_names");
     Q50_CHECK(s.tier[i] >= 0 && s.tier[i] <= 3, "signal tier outside 0..3");
+  }
+  for (const std::int64_t code : s.variance_regime) {
+    Q50_CHECK(code >= 0 && code < static_cast<std::int64_t>(kVarianceRegimeCount),
+              "variance regime code outside VarianceRegime");
   }
 }
 
@@ -158,6 +164,12 @@ RunMetrics compute_run_metrics(const RunSeries& series, const MetricsOptions& op
   }
   for (auto& [code, slice] : slices_by_key(series, d, series.regime, options)) {
     m.by_regime.emplace_back(series.regime_names[static_cast<std::size_t>(code)], slice);
+  }
+  if (!series.variance_regime.empty()) {
+    for (auto& [code, slice] : slices_by_key(series, d, series.variance_regime, options)) {
+      m.by_variance_regime.emplace_back(
+          variance_regime_name(static_cast<VarianceRegime>(code)), slice);
+    }
   }
   for (auto& [tier, slice] : slices_by_key(series, d, series.tier, options)) {
     m.by_tier.emplace_back(tier, slice);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/metrics.h"
+#include "core/regime.h"
 #include "core/timestamp.h"
 
 namespace q50 {
@@ -59,6 +60,9 @@ struct RunSeries {
   std::vector<std::int64_t> tier;         // signal tier 0..3 (0 = no tradeable signal)
   std::vector<std::int8_t> side;          // the signal's side: +1 long, -1 short, 0 none
   std::vector<std::string> regime_names;  // e.g. "low", "high+trending"
+  // The strategy's own view of each bar: a VarianceRegime code (core/regime.h) from vol_risk
+  // and the frozen percentiles. Empty when the run does not record it (then no breakdown).
+  std::vector<std::int64_t> variance_regime;
   std::vector<TradeEvent> trades;         // ts ascending
   std::vector<RejectEvent> rejects;       // ts ascending
   std::vector<FaultEvent> faults;         // ts ascending
@@ -116,6 +120,8 @@ struct RunMetrics {
   double max_drawdown = 0;       // of the equity curve itself, <= 0
   SliceMetrics total;
   std::vector<std::pair<std::string, SliceMetrics>> by_regime;  // regime code ascending
+  // By the strategy's variance regime (unknown, low, ..., extreme), those that occur.
+  std::vector<std::pair<std::string, SliceMetrics>> by_variance_regime;
   std::vector<std::pair<std::int64_t, SliceMetrics>> by_tier;   // tier ascending
   std::map<std::string, std::int64_t> rejects_by_reason;
   std::int64_t rejects = 0;
@@ -125,8 +131,9 @@ struct RunMetrics {
   LatencyStats signal_to_order_latency;
 };
 
-// Metrics of a run. Programmer errors (abort): bar vectors of different lengths, ts_ns not
-// strictly increasing, a regime code outside regime_names, a tier outside 0..3.
+// Metrics of a run. Programmer errors (abort): bar vectors of different lengths (a non-empty
+// variance_regime included), ts_ns not strictly increasing, a regime code outside regime_names,
+// a variance regime code outside VarianceRegime, a tier outside 0..3.
 // Only regimes and tiers that occur get a row. An empty series gives zeros.
 RunMetrics compute_run_metrics(const RunSeries& series, const MetricsOptions& options);
 

@@ -15,6 +15,7 @@
 
 #include "core/check.h"
 #include "core/metrics.h"
+#include "core/regime.h"
 #include "core/timestamp.h"
 #include "nlohmann/json.hpp"
 
@@ -105,6 +106,10 @@ std::string fmt_duration(std::int64_t ns) {
 constexpr const char* kRegimeColours[] = {"#bfdbfe", "#bbf7d0", "#fde68a", "#fecaca",
                                           "#ddd6fe", "#fed7aa", "#a5f3fc", "#fbcfe8"};
 constexpr const char* kTierColours[] = {"#e2e8f0", "#93c5fd", "#3b82f6", "#1e3a8a"};
+// The strategy's variance regimes, unknown .. extreme: grey, then calm green to alarm red.
+constexpr const char* kVarianceColours[] = {"#e5e7eb", "#86efac", "#fde047", "#fb923c",
+                                            "#dc2626"};
+static_assert(std::size(kVarianceColours) == kVarianceRegimeCount);
 
 const char* regime_colour(std::int64_t code) {
   constexpr auto n = static_cast<std::int64_t>(std::size(kRegimeColours));
@@ -278,11 +283,14 @@ void append_legend_item(std::string& out, const char* colour, std::string_view l
 
 void append_price_chart(std::string& out, const RunSeries& s) {
   constexpr double kStripGap = 4, kStripH = 14;
-  Frame f = frame_for(s, 320, 28 + kStripGap + kStripH + 4);
+  const bool variance = !s.variance_regime.empty();
+  const int strips = variance ? 2 : 1;
+  Frame f = frame_for(s, 320, 28 + strips * (kStripGap + kStripH) + 4);
   set_y_range(f, s.price, false);
-  out +=
-      "<figure><figcaption>Price, market regime (background) and signal tier (strip)"
-      "</figcaption>\n";
+  out += variance ? "<figure><figcaption>Price, market regime (background), signal tier (upper "
+                    "strip) and the strategy's variance regime (lower strip)</figcaption>\n"
+                  : "<figure><figcaption>Price, market regime (background) and signal tier "
+                    "(strip)</figcaption>\n";
   out += svg_open(f, "chart-price", "Price with regime bands and signal tiers");
   const auto regime_cols = column_codes(f, s.ts_ns, s.regime, false);
   append_bands(out, f, regime_cols, f.top, f.plot_h(), regime_colour, "regime");
@@ -292,6 +300,14 @@ void append_price_chart(std::string& out, const RunSeries& s) {
   append_bands(
       out, f, tier_cols, f.top + f.plot_h() + kStripGap, kStripH,
       [](std::int64_t t) { return kTierColours[static_cast<std::size_t>(t)]; }, "tier");
+  if (variance) {
+    // The strongest regime in a column wins, as for tiers: a short extreme spell stays visible.
+    append_bands(
+        out, f, column_codes(f, s.ts_ns, s.variance_regime, true),
+        f.top + f.plot_h() + 2 * kStripGap + kStripH, kStripH,
+        [](std::int64_t v) { return kVarianceColours[static_cast<std::size_t>(v)]; },
+        "variance");
+  }
   append_frame_border(out, f);
   out += "<div class=\"legend\">";
   for (std::size_t r = 0; r < s.regime_names.size(); ++r) {
@@ -299,6 +315,13 @@ void append_price_chart(std::string& out, const RunSeries& s) {
   }
   for (std::size_t t = 0; t < std::size(kTierColours); ++t) {
     append_legend_item(out, kTierColours[t], fmt::format("tier {}", t));
+  }
+  if (variance) {
+    for (std::size_t v = 0; v < kVarianceRegimeCount; ++v) {
+      append_legend_item(
+          out, kVarianceColours[v],
+          fmt::format("variance {}", variance_regime_name(static_cast<VarianceRegime>(v))));
+    }
   }
   out += "</div></figure>\n";
 }
@@ -520,6 +543,12 @@ std::string render_metrics_json(const RunMetrics& m) {
     row["regime"] = name;
     by_regime.push_back(row);
   }
+  json by_variance_regime = json::array();
+  for (const auto& [name, slice] : m.by_variance_regime) {
+    json row = to_json(slice);
+    row["variance_regime"] = name;
+    by_variance_regime.push_back(row);
+  }
   json by_tier = json::array();
   for (const auto& [tier, slice] : m.by_tier) {
     json row = to_json(slice);
@@ -542,6 +571,7 @@ std::string render_metrics_json(const RunMetrics& m) {
                     {"max_drawdown", number(m.max_drawdown)},
                     {"total", to_json(m.total)},
                     {"by_regime", by_regime},
+                    {"by_variance_regime", by_variance_regime},
                     {"by_tier", by_tier},
                     {"rejects", {{"total", m.rejects}, {"by_reason", rejects_by_reason}}},
                     {"faults", faults_json(m)},
@@ -576,6 +606,10 @@ std::string render_report_html(const RunSeries& s, const RunMetrics& m) {
   for (const auto& [tier, slice] : m.by_tier)
     tiers.emplace_back(fmt::format("tier {}", tier), slice);
   append_breakdown(out, "By market regime", "regime", m.by_regime);
+  if (!m.by_variance_regime.empty()) {
+    append_breakdown(out, "By the strategy's variance regime (vol_risk percentiles)",
+                     "variance regime", m.by_variance_regime);
+  }
   append_breakdown(out, "By signal tier", "tier", tiers);
   append_events(out, s, m);
   out += "</body>\n</html>\n";

@@ -124,6 +124,8 @@ struct Engine::Impl {
     std::int64_t qty_e8 = 0;        // as the strategy asked
     std::int64_t filled_e8 = 0;
     std::int64_t venue_qty_e8 = 0;  // as sent: qty_e8 less a partial_fill fault's cut
+    TimestampNs decided_ts_ns = 0;  // the bar time at which the strategy sent it
+    bool sign_buy = true;
   };
 
   // Queue payloads besides 0 (the next market bar) and venue response keys.
@@ -305,6 +307,9 @@ void Engine::Impl::submit(const native::SubmitOrder& order, TimestampNs now_ns) 
       config.exchange.instrument, to_e8_nearest(std::fabs(order.qty)));
   if (qty_e8 <= 0) {
     ++summary.lot_rejects;
+    const std::int64_t asked_e8 = to_e8_nearest(std::fabs(order.qty));
+    sink.on_order({now_ns, now_ns, order.client_order_id, order.qty > 0 ? asked_e8 : -asked_e8,
+                   OrderOutcome::kLotReject, RejectCode::kInvalidRequest});
     journal.append(BinaryLine('L').i64(order.client_order_id).view());
     if (config.keep_journal_text) {
       text.append("lot_reject client_id=" + std::to_string(order.client_order_id));
@@ -313,8 +318,8 @@ void Engine::Impl::submit(const native::SubmitOrder& order, TimestampNs now_ns) 
     return;
   }
   last_client_id = order.client_order_id;
-  pending = Pending{true, order.client_order_id, client_id_text(order.client_order_id), 0,
-                    qty_e8, 0, qty_e8};
+  pending = Pending{true,   order.client_order_id, client_id_text(order.client_order_id), 0,
+                    qty_e8, 0,      qty_e8, now_ns, order.qty > 0};
   OrderRequest request;
   request.client_order_id = pending.client_text;
   request.symbol = config.exchange.instrument.symbol;
@@ -388,10 +393,16 @@ void Engine::Impl::on_venue(const VenueEvent& ev) {
             Q50_CHECK(e.client_order_id == pending.client_text, "accepted a foreign order");
             pending.order_id = e.order_id;
             ++summary.accepted;
+            sink.on_order({pending.decided_ts_ns, e.ts_ns, pending.client_id,
+                           pending.sign_buy ? pending.qty_e8 : -pending.qty_e8,
+                           OrderOutcome::kAccepted, RejectCode::kInvalidRequest});
           },
           [&](const OrderRejected& e) {
             ++summary.venue_rejects[e.code];
             if (faulty) count_reject(e.code);
+            sink.on_order({pending.decided_ts_ns, e.ts_ns, pending.client_id,
+                           pending.sign_buy ? pending.qty_e8 : -pending.qty_e8,
+                           OrderOutcome::kVenueReject, e.code});
             const std::int64_t id = pending.client_id;
             end_order();
             to_strategy(native::Rejected{e.ts_ns, id, binance_error_code(e.code)});

@@ -135,12 +135,33 @@ struct FillRecord {
   Liquidity liquidity = Liquidity::kTaker;
 };
 
+// How an order the strategy sent was first answered.
+enum class OrderOutcome : std::uint8_t {
+  kAccepted,     // the venue acknowledged it (fills, if any, follow as FillRecords)
+  kVenueReject,  // the venue refused it; reject says why
+  kLotReject,    // rounded to zero at the boundary (below the lot step): never sent
+};
+
+// The first answer to one order. decided_ts_ns is the simulated time of the bar whose signal
+// made the strategy send it, ts_ns the time of the answer: their difference is the simulated
+// signal-to-order latency (the venue's latency model, latency spikes, clock skew).
+struct OrderRecord {
+  TimestampNs decided_ts_ns = 0;
+  TimestampNs ts_ns = 0;
+  std::int64_t client_order_id = 0;
+  std::int64_t qty_e8 = 0;  // signed as the strategy asked (+ buy), before lot rounding
+  OrderOutcome outcome = OrderOutcome::kAccepted;
+  RejectCode reject = RejectCode::kInvalidRequest;  // valid for kVenueReject
+};
+
 // Output port: called in event order. Implementations stream to CSV, count, or drop.
 class EngineSink {
  public:
   virtual ~EngineSink() = default;
   virtual void on_bar(const native::BarRecord& record) = 0;
   virtual void on_fill(const FillRecord& fill) = 0;
+  // Once per order (orders are rare next to bars: a sink that does not need them ignores them).
+  virtual void on_order(const OrderRecord& /*order*/) {}
 };
 
 // Counts what it is given and drops it (benchmarks, tests).

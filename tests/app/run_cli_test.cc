@@ -4,11 +4,13 @@
 // --update rewrites it).
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "nlohmann/json.hpp"
 #include "tests/support/test_env.h"
 
 namespace q50 {
@@ -76,6 +78,45 @@ BOOST_AUTO_TEST_CASE(run_prints_header_and_fingerprint_and_writes_every_file) {
   BOOST_TEST(reseeded.exit_code == 0);
   BOOST_TEST(lines(reseeded.out).front().rfind("seed=8 scenario=ok", 0) == 0u);
   BOOST_TEST(lines(reseeded.out).back() != out.back());
+}
+
+// Every refusal reaches metrics.json with its origin (risk, venue), and every accepted order a
+// signal-to-order latency: here the venue's constant 50 ms, so every sample is exactly that.
+BOOST_AUTO_TEST_CASE(run_reports_rejects_by_origin_latency_and_variance_regimes) {
+  const std::string dir = testing::make_temp_dir("run_cli_rejects");
+  write_text(dir + "/r.toml",
+             scenario("r", 7,
+                      "[risk]\nmax_exposure_fraction = 0.02\n"
+                      "[exchange.latency]\nconstant = \"50ms\"\n"
+                      "[[faults]]\nkind = \"venue_outage\"\nat = 0\nduration = \"40h\"\n"));
+  const auto r = q50sim({"run", dir + "/r.toml", "--out", dir + "/out"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.out << r.err);
+  const auto m = nlohmann::json::parse(read_text(dir + "/out/metrics.json"));
+  const auto& by_reason = m["rejects"]["by_reason"];
+  BOOST_TEST(by_reason.value("venue:VENUE_DOWN", 0) >= 1, by_reason.dump());
+  BOOST_TEST(by_reason.value("risk:exposure_cap", 0) >= 1, by_reason.dump());
+  std::int64_t total = 0;
+  for (const auto& [reason, n] : by_reason.items()) total += n.get<std::int64_t>();
+  BOOST_TEST(m["rejects"]["total"].get<std::int64_t>() == total);
+  // Market orders the venue accepts fill: one latency sample per order id in trades.csv.
+  std::vector<std::string> ids;
+  for (const std::string& line : lines(read_text(dir + "/out/trades.csv"))) {
+    const std::size_t a = line.find(',', line.find(',') + 1);
+    ids.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
+  }
+  ids.erase(ids.begin());  // the header
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const auto& latency = m["signal_to_order_latency"];
+  BOOST_TEST_REQUIRE(!ids.empty());
+  BOOST_TEST(latency["count"].get<std::size_t>() == ids.size());
+  BOOST_TEST(latency["p50_ns"] == 50'000'000);
+  BOOST_TEST(latency["max_ns"] == 50'000'000);
+  // The first bars have no vol_risk yet: the breakdown starts with "unknown".
+  BOOST_TEST_REQUIRE(m["by_variance_regime"].size() >= 2u);
+  BOOST_TEST(m["by_variance_regime"][0]["variance_regime"] == "unknown");
+  const std::string html = read_text(dir + "/out/report.html");
+  BOOST_TEST(html.find("venue:VENUE_DOWN") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(bad_scenario_exits_3_naming_path_line_and_column) {

@@ -135,6 +135,30 @@ BOOST_AUTO_TEST_CASE(per_regime_and_per_tier_rows) {
   BOOST_TEST(m.by_tier[0].second.periods_in_market.count == 0);
 }
 
+BOOST_AUTO_TEST_CASE(per_variance_regime_rows_only_when_recorded) {
+  RunSeries s = hand_series();
+  BOOST_TEST(compute_run_metrics(s, {}).by_variance_regime.empty());
+  // unknown (warm-up), low, low, extreme, low: rows in code order, named by core/regime.h.
+  s.variance_regime = {0, 1, 1, 4, 1};
+  const RunMetrics m = compute_run_metrics(s, {});
+  BOOST_REQUIRE(m.by_variance_regime.size() == 3);
+  BOOST_TEST(m.by_variance_regime[0].first == "unknown");
+  BOOST_TEST(m.by_variance_regime[1].first == "low");
+  BOOST_TEST(m.by_variance_regime[2].first == "extreme");
+  const SliceMetrics& low = m.by_variance_regime[1].second;
+  BOOST_TEST(low.bars == 3);
+  BOOST_TEST(low.trades == 2);  // the fills at bar 2 and bar 4
+  // Periods 1 -> 2 and 2 -> 3 start in "low" (bar 4 starts none).
+  BOOST_TEST(close(low.returns.total_return, (999.0 / 1010.0) * (999.0 / 999.0) - 1));
+  BOOST_TEST(m.by_variance_regime[2].second.bars == 1);
+  const json doc = json::parse(render_metrics_json(m));
+  BOOST_TEST(doc["by_variance_regime"][2]["variance_regime"] == "extreme");
+  BOOST_TEST(doc["by_variance_regime"][1]["bars"] == 3);
+  const std::string html = render_report_html(s, m);
+  BOOST_TEST(html.find("By the strategy's variance regime") != std::string::npos);
+  BOOST_TEST(html.find("class=\"variance\"") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(rejects_faults_and_latency) {
   const RunMetrics m = compute_run_metrics(hand_series(), {});
   BOOST_TEST(m.rejects == 3);
@@ -166,6 +190,7 @@ BOOST_AUTO_TEST_CASE(metrics_json_keys_sorted_and_values_round_trip) {
   const std::vector<std::string> expected = {"annualized_return",
                                              "by_regime",
                                              "by_tier",
+                                             "by_variance_regime",
                                              "end",
                                              "faults",
                                              "final_equity",

@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(example_parses_with_its_documented_values) {
   for (std::size_t i = 0; i < sc.faults.size(); ++i) {
     BOOST_TEST(static_cast<std::size_t>(sc.faults[i].kind) == i);
   }
-  BOOST_TEST(sc.faults[0].origin == example_path() + ":189:1");
+  BOOST_TEST(sc.faults[0].origin == example_path() + ":192:1");
 }
 
 BOOST_AUTO_TEST_CASE(example_documents_every_key_the_reader_knows) {
