@@ -557,6 +557,7 @@ nlohmann::json engine_json(const sim::EngineSummary& s) {
   j["accepted"] = s.accepted;
   j["fills"] = s.fills;
   j["orders_ended"] = s.orders_ended;
+  j["orders_closed"] = s.orders_closed;
   j["lot_rejects"] = s.lot_rejects;
   j["order_open_at_end"] = s.order_open_at_end;
   j["venue_rejects"] = nlohmann::json::object();

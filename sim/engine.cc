@@ -342,6 +342,8 @@ void Engine::Impl::submit(const native::SubmitOrder& order, TimestampNs now_ns) 
 }
 
 void Engine::Impl::end_order() {
+  Q50_CHECK(pending.active, "an order ended twice");
+  ++summary.orders_closed;
   pending = Pending{};
   exchange.forget_closed_orders();
 }
@@ -938,6 +940,8 @@ EngineSummary Engine::Impl::run() {
   const AccountState& a = exchange.balances();
   summary.strategy = state.counters;
   summary.order_open_at_end = pending.active;
+  Q50_CHECK(summary.orders == summary.orders_closed + (pending.active ? 1 : 0),
+            "an order sent to the venue was lost or closed twice");
   summary.fees_e8 = a.fees_paid_e8;
   summary.slippage_e8 = a.slippage_paid_e8;
   summary.final_quote_e8 = a.quote.total_e8();

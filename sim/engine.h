@@ -214,6 +214,10 @@ struct EngineSummary {
   std::int64_t fills = 0;
   std::int64_t orders_ended = 0;  // expired or canceled
   std::int64_t lot_rejects = 0;   // rounded to 0 at the boundary, never sent
+  // Orders that reached their terminal event (filled, rejected, expired or canceled), each
+  // counted once. No order is lost or duplicated: orders == orders_closed + order_open_at_end,
+  // checked at the end of every run (a programmer error otherwise).
+  std::int64_t orders_closed = 0;
   bool order_open_at_end = false;  // the last order got no terminal event (e.g. no next bar)
   std::map<RejectCode, std::int64_t> venue_rejects;  // by code
   native::Counters strategy;                          // incl. risk rejects/clamps by reason

@@ -150,6 +150,10 @@ void check_survived_and_recovered(const EngineSummary& s, FaultKind kind) {
     BOOST_TEST(s.fault_log[0].recovered_ts_ns >= s.fault_log[0].ts_ns);
     BOOST_TEST(s.strategy_up_at_end);
     BOOST_TEST(s.final_strategy_position_e8 == s.final_position_e8);
+    // No lost or duplicated order: each one sent was closed exactly once (or is the one still
+    // open at the end), and the venue never saw a client order id twice.
+    BOOST_TEST(s.orders == s.orders_closed + (s.order_open_at_end ? 1 : 0));
+    BOOST_TEST(s.venue_rejects.count(RejectCode::kDuplicateOrder) == 0U);
   }
 }
 
