@@ -242,7 +242,8 @@ char* CsvWriter::field(std::size_t n) {
 
 CsvWriter& CsvWriter::str(std::string_view text) {
   char* p = field(text.size());
-  std::memcpy(p, text.data(), text.size());
+  // An empty view may hold a null data(); memcpy's arguments must be valid even for 0 bytes.
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
   len_ = static_cast<std::size_t>(p + text.size() - buf_.data());
   return *this;
 }
