@@ -150,8 +150,9 @@ Decision decide(State& s, const FeatureRow& f, double price, double equity, cons
     return d;
   }
   ++s.counters.signals_used;
-  const SignalRow row =
-      compute_signal({u.q10, u.q50, u.q90, f.vol_risk, f.vol_raw_momentum}, p.percentiles);
+  // size_of, the side and the tier never read signal_tanh: skip computing it.
+  const SignalRow row = compute_signal_without_tanh(
+      {u.q10, u.q50, u.q90, f.vol_risk, f.vol_raw_momentum}, p.percentiles);
   d.signal_used = true;
   d.side = row.side;
   d.tier = row.signal_tier;
@@ -161,9 +162,9 @@ Decision decide(State& s, const FeatureRow& f, double price, double equity, cons
   return d;
 }
 
-BarRecord record_of(const State& s, const Bar& bar, const Decision& d, bool waiting,
-                    VarianceRegime regime) {
-  BarRecord r;
+// Fills r (the step's command slot, written in place: see Commands::emplace).
+void write_record(BarRecord& r, const State& s, const Bar& bar, const Decision& d, bool waiting,
+                  VarianceRegime regime) {
   r.ts_ns = bar.ts_ns;
   r.close = bar.close;
   r.signal_used = d.signal_used;
@@ -179,7 +180,6 @@ BarRecord record_of(const State& s, const Bar& bar, const Decision& d, bool wait
   r.position = s.position;
   r.cash = s.cash;
   r.equity = equity_at(s, bar.close);
-  return r;
 }
 
 void on_bar(State& s, const Bar& bar, const Params& p, Commands& commands) {
@@ -203,8 +203,8 @@ void on_bar(State& s, const Bar& bar, const Params& p, Commands& commands) {
     ++s.counters.orders;
     commands.push(SubmitOrder{id, d.order_qty, OrderKind::kMarket, 0.0});
   }
-  commands.push(record_of(s, bar, d, waiting,
-                         variance_regime_of(variance_regime_flags(f.vol_risk, p.percentiles))));
+  write_record(commands.emplace<BarRecord>(), s, bar, d, waiting,
+               variance_regime_of(variance_regime_flags(f.vol_risk, p.percentiles)));
 }
 
 void check_in_flight(const State& s, std::int64_t order_id) {

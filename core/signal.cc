@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <span>
 
@@ -250,6 +251,16 @@ __attribute__((target_clones("fma", "default"))) SignalRow compute_signal(
   signal_row_without_tanh<float>(in, in.vol_risk, in.vol_raw_momentum,
                                  cuts_of<float>(percentiles), r);
   tanh_stage(r);
+  return r;
+}
+
+// No clones needed: without tanh_stage nothing here differs between CPUs (no fma).
+SignalRow compute_signal_without_tanh(const SignalInputs& in,
+                                      const VariancePercentiles& percentiles) {
+  SignalRow r;
+  signal_row_without_tanh<float>(in, in.vol_risk, in.vol_raw_momentum,
+                                 cuts_of<float>(percentiles), r);
+  r.signal_tanh = std::numeric_limits<double>::quiet_NaN();
   return r;
 }
 

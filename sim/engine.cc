@@ -40,7 +40,9 @@ class BinaryLine {
   std::string_view view() const { return {buf_.data(), n_}; }
 
  private:
-  std::array<char, 128> buf_{};
+  // Not value-initialised: only [0, n_) is ever written or read, and clearing 128 bytes per
+  // journal line (a rep stos) was a measurable share of the per-bar cost.
+  std::array<char, 128> buf_;
   std::size_t n_ = 0;
 };
 

@@ -65,21 +65,21 @@ SyntheticFeed::SyntheticFeed(const SyntheticMarketParams& market,
     : market_(market, shape), params_(forecaster), rng_(Prng(forecaster.seed).fork("forecaster")) {}
 
 bool SyntheticFeed::next(SyntheticOhlcv& bar, QuantileForecast& forecast) {
-  const auto slot = [this](std::size_t k) -> SyntheticOhlcv& {
-    const std::size_t i = head_ + k;
-    return ahead_[i >= ahead_.size() ? i - ahead_.size() : i];
-  };
-  while (!market_done_ && buffered_ < ahead_.size()) {
-    if (market_.next(slot(buffered_))) {
-      ++buffered_;
-    } else {
-      market_done_ = true;
+  // Bar t's label needs bars t+1 and t+2: when they are missing, fill the whole ring at once.
+  if (buffered_ < 3) {
+    while (!market_done_ && buffered_ < kAhead) {
+      if (market_.next(slot(buffered_))) {
+        ++buffered_;
+      } else {
+        market_done_ = true;
+      }
     }
   }
   if (buffered_ == 0) return false;
   bar = slot(0);
-  // LABEL0 exactly as compute_features: float32 division, then float32 subtraction.
-  const double truth = buffered_ == 3
+  // LABEL0 exactly as compute_features: float32 division, then float32 subtraction; NaN for
+  // the market's last two bars.
+  const double truth = buffered_ >= 3
                            ? static_cast<double>(slot(2).close_f32 / slot(1).close_f32 - 1.0f)
                            : std::numeric_limits<double>::quiet_NaN();
   // forecast_quantiles' loop body, draw for draw.
@@ -91,7 +91,7 @@ bool SyntheticFeed::next(SyntheticOhlcv& bar, QuantileForecast& forecast) {
   const double q50 = params_.skill * known + params_.noise * noise;
   const double half = kZ90 * sigma * params_.calibration;
   forecast = {q50 - half + skew, q50, q50 + half + skew};
-  head_ = head_ + 1 == ahead_.size() ? 0 : head_ + 1;
+  head_ = (head_ + 1) & (kAhead - 1);
   --buffered_;
   return true;
 }

@@ -76,6 +76,9 @@ class MarketStream {
 // The market stream with the forecaster riding two bars ahead: bar t's forecast needs its
 // label truth_t = f32(c[t+2] / c[t+1]) - 1 (the existing system's LABEL0, as compute_features
 // computes it; NaN for the last two bars, which the forecaster treats as "no information").
+// The market is read ahead in blocks of up to kAhead bars (constant memory): the same bars
+// and draws, only made earlier. Bars made back to back let the CPU overlap one bar's exp and
+// PRNG chain with the next bar's, which one bar made between two strategy steps does not.
 class SyntheticFeed {
  public:
   SyntheticFeed(const SyntheticMarketParams& market, const ForecasterParams& forecaster,
@@ -85,11 +88,17 @@ class SyntheticFeed {
   bool next(SyntheticOhlcv& bar, QuantileForecast& forecast);
 
  private:
+  // At least 3 (t, t+1, t+2 for t's label); a power of two for the ring's index mask.
+  static constexpr std::size_t kAhead = 64;
+  static_assert(kAhead >= 3 && (kAhead & (kAhead - 1)) == 0);
+
+  SyntheticOhlcv& slot(std::size_t k) { return ahead_[(head_ + k) & (kAhead - 1)]; }
+
   MarketStream market_;
   ForecasterParams params_;
   Prng rng_;
-  // A ring: bars t, t+1, t+2 at head_, head_ + 1, head_ + 2 (mod 3), the first `buffered_`.
-  std::array<SyntheticOhlcv, 3> ahead_{};
+  // A ring: bars t, t+1, ... at head_, head_ + 1, ... (mod kAhead), the first `buffered_`.
+  std::array<SyntheticOhlcv, kAhead> ahead_{};
   std::size_t head_ = 0;
   std::size_t buffered_ = 0;
   bool market_done_ = false;

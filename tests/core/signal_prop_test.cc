@@ -129,6 +129,19 @@ RC_BOOST_PROP(prop_batch_equals_row_by_row, ()) {
   }
 }
 
+RC_BOOST_PROP(prop_without_tanh_equals_compute_signal_but_tanh, ()) {
+  const SignalInputs in{*wild(), *wild(), *wild(), *vol_risk(), *momentum()};
+  const SignalRow full = compute_signal(in, kP);
+  const SignalRow lean = compute_signal_without_tanh(in, kP);
+  for (const auto& c : signal_columns()) {
+    if (c.name == "signal_tanh") continue;
+    const double a = c.value(full);
+    const double b = c.value(lean);
+    RC_ASSERT((a == b || (std::isnan(a) && std::isnan(b))));
+  }
+  RC_ASSERT(std::isnan(lean.signal_tanh));
+}
+
 // Mirror (q10, q50, q90) -> (-q90, -q50, -q10): the original is symmetric in everything
 // that uses |q50| and the spread, and prob_up mirrors to 1 - prob_up (up to rounding).
 RC_BOOST_PROP(prop_mirror_symmetric_columns, ()) {
