@@ -25,15 +25,15 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "core/metrics.h"
-#include "core/strategy.h"
+#include "core/legacy/strategy.h"
 #include "fmt/format.h"
 #include "io/atomic_file.h"
 #include "io/backtest_input.h"
 #include "io/csv.h"
 #include "io/number_format.h"
-#include "sim/checkpoint.h"
+#include "sim/legacy/replay_checkpoint.h"
 #include "sim/prng.h"
-#include "sim/replay.h"
+#include "sim/legacy/replay.h"
 
 #ifndef Q50SIM_VERSION
 #define Q50SIM_VERSION "unknown"
@@ -107,16 +107,16 @@ std::string json_object(const std::vector<std::pair<std::string, std::string>>& 
 
 // ---- hummingbot ---------------------------------------------------------------------------
 
-std::string_view original_signal(const strategy::HbTradeRecord& t) {
+std::string_view original_signal(const legacy::HbTradeRecord& t) {
   switch (t.purpose) {
-    case strategy::OrderPurpose::kNeutralClose:
+    case legacy::OrderPurpose::kNeutralClose:
       return "NEUTRAL_CLOSE";
-    case strategy::OrderPurpose::kBacktestEnd:
+    case legacy::OrderPurpose::kBacktestEnd:
       return "BACKTEST_END";
-    case strategy::OrderPurpose::kDirectional:
+    case legacy::OrderPurpose::kDirectional:
       break;
   }
-  return strategy::direction_name(t.signal);
+  return legacy::direction_name(t.signal);
 }
 
 std::string hb_bars_csv(const sim::ReplayResult& r, const std::vector<double>& pv) {
@@ -128,11 +128,11 @@ std::string hb_bars_csv(const sim::ReplayResult& r, const std::vector<double>& p
   const std::vector<double> returns = simple_returns(pv);
   const std::vector<double> dd = drawdowns(pv);
   for (std::size_t i = 0; i < r.hb_bars.size(); ++i) {
-    const strategy::HbBarRecord& b = r.hb_bars[i];
-    w.timestamp(b.ts_ns).f64(b.price).str(strategy::direction_name(b.signal.direction));
+    const legacy::HbBarRecord& b = r.hb_bars[i];
+    w.timestamp(b.ts_ns).f64(b.price).str(legacy::direction_name(b.signal.direction));
     w.f64(b.signal.target_pct).f64(b.signal.confidence).f64(b.signal.prob_up);
     w.f64(b.signal.prob_down_adj).f64(b.signal.prob_neutral).f64(b.signal.prob_up_adj);
-    w.str(b.traded ? "TRADE" : "HOLD").str(strategy::hold_reason_name(b.hold_reason));
+    w.str(b.traded ? "TRADE" : "HOLD").str(legacy::hold_reason_name(b.hold_reason));
     w.f64(b.balance).f64(b.position).f64(b.portfolio_value).f64(b.pnl);
     if (i == 0) {
       w.empty();
@@ -150,9 +150,9 @@ std::string hb_trades_csv(const sim::ReplayResult& r) {
                    "fee_cost", "slippage_cost", "position_before", "position_after",
                    "balance_after", "pnl", "entry_price"},
                   r.hb_trades.size());
-  for (const strategy::HbTradeRecord& t : r.hb_trades) {
+  for (const legacy::HbTradeRecord& t : r.hb_trades) {
     w.timestamp(t.ts_ns).str(t.buy ? "BUY" : "SELL");
-    w.str(t.purpose == strategy::OrderPurpose::kDirectional ? "DIRECTIONAL" : "POSITION_CLOSURE");
+    w.str(t.purpose == legacy::OrderPurpose::kDirectional ? "DIRECTIONAL" : "POSITION_CLOSURE");
     w.str(original_signal(t)).f64(t.quantity).f64(t.price).f64(t.fee_cost).f64(t.slippage_cost);
     w.f64(t.position_before).f64(t.position_after).f64(t.balance_after).f64(t.pnl);
     w.f64(t.entry_price);
@@ -164,8 +164,8 @@ std::string hb_trades_csv(const sim::ReplayResult& r) {
 std::string hb_holds_csv(const sim::ReplayResult& r) {
   io::CsvWriter w({"timestamp", "hold_reason", "position", "price", "portfolio_value"},
                   r.hb_holds.size());
-  for (const strategy::HbHoldRecord& h : r.hb_holds) {
-    w.timestamp(h.ts_ns).str(strategy::hold_reason_name(h.reason)).f64(h.position);
+  for (const legacy::HbHoldRecord& h : r.hb_holds) {
+    w.timestamp(h.ts_ns).str(legacy::hold_reason_name(h.reason)).f64(h.position);
     w.f64(h.price).f64(h.portfolio_value);
     w.end_row();
   }
@@ -181,7 +181,7 @@ std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double
   for (const auto& t : r.hb_trades) trade_pnl.push_back(t.pnl);
   std::vector<std::string_view> reasons;
   reasons.reserve(r.hb_holds.size());
-  for (const auto& h : r.hb_holds) reasons.push_back(strategy::hold_reason_name(h.reason));
+  for (const auto& h : r.hb_holds) reasons.push_back(legacy::hold_reason_name(h.reason));
   const HbMetrics m = hb_metrics(
       {pv, trade_pnl, reasons, initial_balance, r.final_cash, r.final_position});
   std::vector<std::pair<std::string, std::string>> hold_reasons;
@@ -227,11 +227,11 @@ std::string qb_trades_csv(const sim::ReplayResult& r) {
                    "portfolio_value", "drawdown"},
                   r.qb_rows.size());
   std::string ts;
-  for (const strategy::QbRowRecord& q : r.qb_rows) {
+  for (const legacy::QbRowRecord& q : r.qb_rows) {
     ts = format_timestamp(q.ts_ns);
     w.str(ts).str(std::string_view(ts).substr(0, 10));
     w.i64(std::stoll(ts.substr(11, 2))).str(day_name(q.ts_ns));
-    w.str(strategy::qb_side_name(q.side)).f64(q.position_before).f64(q.position_after);
+    w.str(legacy::qb_side_name(q.side)).f64(q.position_before).f64(q.position_after);
     w.f64(q.position_after - q.position_before).f64(q.spread);
     w.f64(q.prob_down).f64(q.prob_neutral).f64(q.prob_up).i64(q.tier).f64(q.tier_confidence);
     w.f64(q.pnl).boolean(q.pnl > 0).f64(q.cumulative_pnl).f64(q.fee_cost).f64(q.slippage_cost);
@@ -265,7 +265,7 @@ std::string qb_metrics_json(const sim::ReplayResult& r, const io::QbBacktestConf
   rows.reserve(r.qb_rows.size());
   std::int64_t wins = 0, losses = 0;
   for (const auto& q : r.qb_rows) {
-    rows.push_back({q.side == strategy::QbSide::kHold, q.pnl, q.drawdown, q.portfolio_value,
+    rows.push_back({q.side == legacy::QbSide::kHold, q.pnl, q.drawdown, q.portfolio_value,
                     q.tier, q.tier_confidence, q.prob_up});
     wins += q.pnl > 0 ? 1 : 0;
     losses += q.pnl < 0 ? 1 : 0;
@@ -397,7 +397,7 @@ absl::StatusOr<Options> parse_options(const Args& args) {
 // A run's inputs, read and validated, and what its output files need besides the records.
 struct Prepared {
   sim::ReplayConfig rc;
-  std::vector<strategy::MarketBar> bars;
+  std::vector<legacy::MarketBar> bars;
   double initial_balance = 0;  // HB metrics
   io::QbBacktestConfig qb;     // QB metrics
 };
@@ -408,11 +408,11 @@ absl::StatusOr<Prepared> prepare_hummingbot(const Options& o) {
   auto bars = io::read_hb_bars(o.input, *config);
   if (!bars.ok()) return bars.status();
   Prepared p;
-  p.rc.params.profile = strategy::StrategyProfile::kLegacyHummingbot;
+  p.rc.params.profile = legacy::StrategyProfile::kLegacyHummingbot;
   p.rc.params.hb.max_position_pct = config->max_position_pct;
   p.rc.params.hb.min_confidence_hold = config->min_confidence_hold;
-  p.rc.params.hb.pnl = config->real_prices ? strategy::PnlFormula::kFromPriceChange
-                                           : strategy::PnlFormula::kFromTruth;
+  p.rc.params.hb.pnl = config->real_prices ? legacy::PnlFormula::kFromPriceChange
+                                           : legacy::PnlFormula::kFromTruth;
   p.rc.params.hb.options.sizing = config->sizing;
   p.rc.venue.initial_cash = config->initial_balance;
   p.rc.venue.fee_rate = config->fee_rate;
@@ -427,7 +427,7 @@ absl::StatusOr<Prepared> prepare_quantile(const Options& o) {
   auto bars = io::read_qb_bars(o.input, *config);
   if (!bars.ok()) return bars.status();
   Prepared p;
-  p.rc.params.profile = strategy::StrategyProfile::kLegacyQuantile;
+  p.rc.params.profile = legacy::StrategyProfile::kLegacyQuantile;
   p.rc.params.qb = config->params;
   p.bars = std::move(*bars);
   p.qb = std::move(*config);
@@ -445,7 +445,7 @@ struct OutputFile {
 // instead of ~1 MB of reused ones cost more page faults than the rest of the output.
 std::vector<OutputFile> outputs(const Prepared& p, const sim::ReplayResult& r,
                                 const std::vector<double>& pv) {
-  if (p.rc.params.profile == strategy::StrategyProfile::kLegacyQuantile) {
+  if (p.rc.params.profile == legacy::StrategyProfile::kLegacyQuantile) {
     return {{"trades.csv", [&] { return qb_trades_csv(r); }},
             {"metrics.json", [&] { return qb_metrics_json(r, p.qb); }}};
   }
@@ -458,8 +458,8 @@ std::vector<OutputFile> outputs(const Prepared& p, const sim::ReplayResult& r,
 // The header a checkpoint of this run carries: profile, seed and the two files' hashes.
 absl::StatusOr<sim::CheckpointHeader> run_header(const Options& o) {
   sim::CheckpointHeader h;
-  h.profile = *o.hummingbot ? strategy::StrategyProfile::kLegacyHummingbot
-                            : strategy::StrategyProfile::kLegacyQuantile;
+  h.profile = *o.hummingbot ? legacy::StrategyProfile::kLegacyHummingbot
+                            : legacy::StrategyProfile::kLegacyQuantile;
   h.seed = o.seed.value_or(0);
   for (auto [path, hash] : {std::pair{&o.input, &h.input_hash},
                             std::pair{&o.config, &h.config_hash}}) {
@@ -525,7 +525,7 @@ absl::StatusOr<sim::ReplayCheckpoint> load_resume(Options& o) {
   auto checkpoint = read_checkpoint(o.checkpoint);
   if (!checkpoint.ok()) return checkpoint.status();
   if (!o.hummingbot.has_value()) {
-    o.hummingbot = checkpoint->header.profile == strategy::StrategyProfile::kLegacyHummingbot;
+    o.hummingbot = checkpoint->header.profile == legacy::StrategyProfile::kLegacyHummingbot;
   }
   if (!o.seed.has_value()) o.seed = checkpoint->header.seed;
   auto header = run_header(o);

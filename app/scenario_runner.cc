@@ -41,7 +41,7 @@ constexpr std::string_view kNoRegime = "unlabelled";
 // What a run reads before it starts (csv/qlib markets and signal files are loaded whole;
 // the synthetic market streams). Shared by the two runs of a determinism check.
 struct LoadedData {
-  std::vector<native::Bar> bars;  // csv/qlib market, already cut to the run's range
+  std::vector<strategy::Bar> bars;  // csv/qlib market, already cut to the run's range
   std::vector<TimestampNs> signal_ts;
   std::vector<double> q10, q50, q90;
   bool has_signal_rows = false;
@@ -52,9 +52,9 @@ absl::StatusOr<std::string> expand(const std::string& path, const EnvLookup& env
 }
 
 // Cuts bars to [start, end) and the first `bars` of those.
-void cut_to_run(const sim::Scenario& sc, std::vector<native::Bar>& bars) {
-  std::vector<native::Bar> kept;
-  for (const native::Bar& b : bars) {
+void cut_to_run(const sim::Scenario& sc, std::vector<strategy::Bar>& bars) {
+  std::vector<strategy::Bar> kept;
+  for (const strategy::Bar& b : bars) {
     if (sc.start_ts_ns && b.ts_ns < *sc.start_ts_ns) continue;
     if (sc.end_ts_ns && b.ts_ns >= *sc.end_ts_ns) break;
     if (sc.bars && static_cast<std::int64_t>(kept.size()) >= *sc.bars) break;
@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<double>> csv_column(const io::CsvTable& t, const std:
   return out;
 }
 
-absl::StatusOr<std::vector<native::Bar>> load_csv_market(const sim::CsvMarket& m,
+absl::StatusOr<std::vector<strategy::Bar>> load_csv_market(const sim::CsvMarket& m,
                                                          const EnvLookup& env) {
   auto path = expand(m.path, env);
   if (!path.ok()) return path.status();
@@ -99,7 +99,7 @@ absl::StatusOr<std::vector<native::Bar>> load_csv_market(const sim::CsvMarket& m
     if (!col.ok()) return col.status();
     ohlv.push_back(std::move(*col));
   }
-  std::vector<native::Bar> bars(table->rows());
+  std::vector<strategy::Bar> bars(table->rows());
   for (std::size_t i = 0; i < bars.size(); ++i) {
     bars[i] = {(*ts)[i], ohlv[0][i], ohlv[1][i], ohlv[2][i], (*close)[i], ohlv[3][i]};
   }
@@ -121,7 +121,7 @@ absl::StatusOr<std::optional<std::vector<float>>> qlib_field(const sim::QlibMark
 }
 
 // The instrument's calendar rows (qlib's D.features restriction) with a finite close.
-absl::StatusOr<std::vector<native::Bar>> load_qlib_market(const sim::QlibMarket& m,
+absl::StatusOr<std::vector<strategy::Bar>> load_qlib_market(const sim::QlibMarket& m,
                                                           const EnvLookup& env) {
   auto dir = expand(m.dir, env);
   if (!dir.ok()) return dir.status();
@@ -144,7 +144,7 @@ absl::StatusOr<std::vector<native::Bar>> load_qlib_market(const sim::QlibMarket&
     return f && row < f->size() && std::isfinite((*f)[row]) ? static_cast<double>((*f)[row])
                                                             : fallback;
   };
-  std::vector<native::Bar> bars;
+  std::vector<strategy::Bar> bars;
   for (const std::size_t row : io::instrument_rows(*calendar, *inst)) {
     const double close = value(3, row, std::nan(""));
     if (!std::isfinite(close)) continue;
@@ -159,7 +159,7 @@ absl::StatusOr<std::vector<native::Bar>> load_qlib_market(const sim::QlibMarket&
 void forecast_real_market(const sim::Scenario& sc, LoadedData& d) {
   std::vector<sim::SyntheticBar> bars;
   bars.reserve(d.bars.size());
-  for (const native::Bar& b : d.bars) {
+  for (const strategy::Bar& b : d.bars) {
     bars.push_back({b.ts_ns, static_cast<float>(b.close), sim::MarketRegime::kNormal});
   }
   std::vector<double> truth(bars.size(), std::nan(""));
@@ -220,7 +220,7 @@ class JumpMarket final : public sim::MarketSource {
  public:
   JumpMarket(sim::MarketSource& inner, const std::vector<sim::PriceJump>& jumps)
       : inner_(inner), jumps_(jumps) {}
-  bool next(native::Bar& bar) override {
+  bool next(strategy::Bar& bar) override {
     if (!inner_.next(bar)) return false;
     while (next_jump_ < jumps_.size() && jumps_[next_jump_].at_bar <= index_) {
       factor_ *= 1.0 + jumps_[next_jump_].jump_pct / 100.0;
@@ -246,15 +246,15 @@ class JumpMarket final : public sim::MarketSource {
 
 class VectorMarket final : public sim::MarketSource {
  public:
-  explicit VectorMarket(const std::vector<native::Bar>& bars) : bars_(bars) {}
-  bool next(native::Bar& bar) override {
+  explicit VectorMarket(const std::vector<strategy::Bar>& bars) : bars_(bars) {}
+  bool next(strategy::Bar& bar) override {
     if (i_ >= bars_.size()) return false;
     bar = bars_[i_++];
     return true;
   }
 
  private:
-  const std::vector<native::Bar>& bars_;
+  const std::vector<strategy::Bar>& bars_;
   std::size_t i_ = 0;
 };
 
@@ -381,7 +381,7 @@ class RunSink final : public sim::EngineSink {
     }
   }
 
-  void on_bar(const native::BarRecord& r) override;
+  void on_bar(const strategy::BarRecord& r) override;
   void on_fill(const sim::FillRecord& f) override;
   void on_order(const sim::OrderRecord& o) override;
   std::vector<std::string> partial_files() const { return {bars_.partial(), trades_.partial()}; }
@@ -419,7 +419,7 @@ std::int64_t RunSink::regime_of(TimestampNs ts_ns) const {
   return static_cast<std::int64_t>(sim::MarketRegime::kNormal);
 }
 
-void RunSink::on_bar(const native::BarRecord& r) {
+void RunSink::on_bar(const strategy::BarRecord& r) {
   bars_.str(format_timestamp(r.ts_ns)).f64(r.close).i64(r.signal_used ? 1 : 0);
   bars_.i64(r.side).i64(r.tier).str(variance_regime_name(r.variance_regime));
   bars_.f64(r.size).f64(r.target_qty).f64(r.order_qty);
@@ -475,7 +475,7 @@ void RunSink::on_fill(const sim::FillRecord& f) {
 
 // ---- Assertions -----------------------------------------------------------------------------
 
-std::int64_t risk_count(const native::Counters& c, RejectReason reason) {
+std::int64_t risk_count(const strategy::Counters& c, RejectReason reason) {
   const auto i = static_cast<std::size_t>(reason);
   return c.risk_rejects[i] + c.risk_clamps[i];
 }
@@ -564,7 +564,7 @@ nlohmann::json engine_json(const sim::EngineSummary& s) {
   for (const auto& [code, n] : s.venue_rejects) j["venue_rejects"][sim::reject_code_name(code)] = n;
   j["risk_rejects"] = nlohmann::json::object();
   j["risk_clamps"] = nlohmann::json::object();
-  for (std::size_t i = 0; i < native::kRejectReasonCount; ++i) {
+  for (std::size_t i = 0; i < strategy::kRejectReasonCount; ++i) {
     const std::string name(reject_reason_name(static_cast<RejectReason>(i)));
     if (s.strategy.risk_rejects[i] != 0) j["risk_rejects"][name] = s.strategy.risk_rejects[i];
     if (s.strategy.risk_clamps[i] != 0) j["risk_clamps"][name] = s.strategy.risk_clamps[i];
@@ -715,10 +715,10 @@ sim::EngineConfig engine_config(const sim::Scenario& sc) {
   sim::EngineConfig c;
   c.seed = sc.seed;
   c.exchange = sc.exchange;
-  native::Params& p = c.strategy;
+  strategy::Params& p = c.strategy;
   const sim::StrategyConfig& s = sc.strategy;
   p.percentiles = sc.signals.percentiles;
-  p.sizing = static_cast<native::SizingRule>(s.sizing);  // same enumerators, same order
+  p.sizing = static_cast<strategy::SizingRule>(s.sizing);  // same enumerators, same order
   p.hb_method = s.hb_method;
   p.hb_max_position_pct = s.hb_max_position_pct;
   p.hold = s.hold;
@@ -727,12 +727,12 @@ sim::EngineConfig engine_config(const sim::Scenario& sc) {
   p.max_abs_fraction = s.max_position_fraction;
   p.allow_short = s.allow_short;
   p.no_signal = s.on_missing_signal == sim::MissingSignalPolicy::kFlat
-                    ? native::NoSignalPolicy::kFlat
-                    : native::NoSignalPolicy::kKeep;
+                    ? strategy::NoSignalPolicy::kFlat
+                    : strategy::NoSignalPolicy::kKeep;
   p.use_stale = s.use_stale;
   p.rebalance_min_fraction = s.rebalance_min_fraction;
-  p.risk_mode = s.risk_mode == sim::RiskMode::kCheck ? native::RiskMode::kCheck
-                                                     : native::RiskMode::kClamp;
+  p.risk_mode = s.risk_mode == sim::RiskMode::kCheck ? strategy::RiskMode::kCheck
+                                                     : strategy::RiskMode::kClamp;
   p.limits = sc.risk;
   const std::int64_t step = sc.exchange.instrument.step_size_e8;
   p.lot_size = sim::to_double(step > 0 ? step : 1);

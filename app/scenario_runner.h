@@ -14,7 +14,7 @@
 // All files or none: each is written as DIR/NAME.partial and renamed once every file is
 // complete; a failure removes the partial files, so DIR never holds half a run.
 //
-// Scenario -> engine mapping: [strategy] and [signals].percentiles -> native::Params
+// Scenario -> engine mapping: [strategy] and [signals].percentiles -> strategy::Params
 // (max_position_fraction -> max_abs_fraction, on_missing_signal -> no_signal, lot_size = the
 // instrument's step size), [risk] -> Params::limits, [exchange] as is, [[faults]] and
 // checkpoint_every_bars to the engine, which maps bar indices to times itself.

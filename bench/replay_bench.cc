@@ -40,10 +40,10 @@
 
 #include "app/commands.h"
 #include "core/metrics.h"
-#include "core/strategy.h"
+#include "core/legacy/strategy.h"
 #include "io/atomic_file.h"
 #include "io/backtest_input.h"
-#include "sim/replay.h"
+#include "sim/legacy/replay.h"
 
 #ifndef Q50SIM_BENCH_BIN
 #define Q50SIM_BENCH_BIN "q50sim"
@@ -213,11 +213,11 @@ Stats time_us(int reps, const std::function<void()>& body) {
 // What prepare_hummingbot (app/cmd_replay.cc) builds from the config.
 q50::sim::ReplayConfig hb_replay_config(const q50::io::HbBacktestConfig& config) {
   q50::sim::ReplayConfig rc;
-  rc.params.profile = q50::strategy::StrategyProfile::kLegacyHummingbot;
+  rc.params.profile = q50::legacy::StrategyProfile::kLegacyHummingbot;
   rc.params.hb.max_position_pct = config.max_position_pct;
   rc.params.hb.min_confidence_hold = config.min_confidence_hold;
-  rc.params.hb.pnl = config.real_prices ? q50::strategy::PnlFormula::kFromPriceChange
-                                        : q50::strategy::PnlFormula::kFromTruth;
+  rc.params.hb.pnl = config.real_prices ? q50::legacy::PnlFormula::kFromPriceChange
+                                        : q50::legacy::PnlFormula::kFromTruth;
   rc.params.hb.options.sizing = config.sizing;
   rc.venue.initial_cash = config.initial_balance;
   rc.venue.fee_rate = config.fee_rate;
@@ -229,7 +229,7 @@ q50::HbMetrics metrics_of(const q50::sim::ReplayResult& r, double initial_balanc
   std::vector<std::string_view> reasons;
   for (const auto& b : r.hb_bars) pv.push_back(b.portfolio_value);
   for (const auto& t : r.hb_trades) trade_pnl.push_back(t.pnl);
-  for (const auto& h : r.hb_holds) reasons.push_back(q50::strategy::hold_reason_name(h.reason));
+  for (const auto& h : r.hb_holds) reasons.push_back(q50::legacy::hold_reason_name(h.reason));
   return q50::hb_metrics(
       {pv, trade_pnl, reasons, initial_balance, r.final_cash, r.final_position});
 }

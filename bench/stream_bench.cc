@@ -46,10 +46,10 @@ q50::sim::EngineConfig bench_config(std::uint64_t seed) {
   c.exchange.instrument = q50::sim::btcusdt_spot();
   c.exchange.account = {q50::sim::AccountMode::kSpot, true, 0, 100'000 * kFixedScale};
   c.exchange.slippage = q50::sim::SlippageModel::existing_system();
-  q50::native::Params& s = c.strategy;
+  q50::strategy::Params& s = c.strategy;
   s.percentiles = {0.0029 * 0.0029, 0.0063 * 0.0063, 0.011 * 0.011};
-  s.sizing = q50::native::SizingRule::kKellyPositionSize;
-  s.hold = q50::strategy::HoldPolicy::kKeep;
+  s.sizing = q50::strategy::SizingRule::kKellyPositionSize;
+  s.hold = q50::HoldPolicy::kKeep;
   s.max_abs_fraction = 0.5;
   s.rebalance_min_fraction = 0.05;
   // No drawdown kill switch: a tripped switch would leave the strategy idle for the rest of
@@ -100,7 +100,7 @@ void run_one(std::int64_t bars, double skill) {
   const double cpu_seconds = thread_cpu_seconds() - cpu0;
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   std::int64_t risk_limited = 0;
-  for (std::size_t r = 0; r < q50::native::kRejectReasonCount; ++r) {
+  for (std::size_t r = 0; r < q50::strategy::kRejectReasonCount; ++r) {
     risk_limited += s.strategy.risk_rejects[r] + s.strategy.risk_clamps[r];
   }
   std::printf(

@@ -3,329 +3,271 @@
 #include <cmath>
 #include <optional>
 
-#include "core/probability.h"
-
 namespace q50::strategy {
 namespace {
 
-// Existing system: positions below this many base units count as flat, and orders below it
-// are not sent (HummingbotQuantileBacktester's hard-coded 0.001).
-constexpr double kMinUnits = 0.001;
+// Binary noise allowance when rounding to lots: qty / lot of an exact multiple can land a few
+// ulps below the integer (0.3 / 1e-5 = 29999.999999999996), which must not cost a whole lot.
+constexpr double kLotNoise = 1e-9;
 
-double portfolio_value(const HbState& s, double price) { return s.cash + s.position * price; }
+constexpr std::size_t index_of(RejectReason r) { return static_cast<std::size_t>(r); }
 
-// The portfolio_history `pnl` diagnostic for a bar at `price`, given the position after it.
-double diagnostic_pnl(const HbState& s, const MarketBar& bar, PnlFormula formula) {
-  if (!s.has_prev) return 0.0;
-  if (formula == PnlFormula::kFromPriceChange) {
-    const double price_change = (bar.price - s.prev_price) / s.prev_price;
-    return s.position * s.prev_price * price_change;
-  }
-  if (std::isnan(bar.truth)) return 0.0;
-  return s.position * s.prev_price * bar.truth;
+double equity_at(const State& s, double price) { return s.cash + s.position * price; }
+
+// Toward zero to a multiple of lot (> 0); non-finite input gives 0.
+double round_to_lot(double qty, double lot) {
+  if (!std::isfinite(qty)) return 0.0;
+  const double lots = std::floor(std::fabs(qty) / lot + kLotNoise);
+  return std::copysign(lots * lot, qty);
 }
 
-HbBarRecord bar_record(const HbState& s, TimestampNs ts_ns, double price, const HbSignal& sig,
-                       bool traded, HoldReason reason, double pnl) {
-  HbBarRecord r;
-  r.ts_ns = ts_ns;
-  r.price = price;
-  r.signal = sig;
-  r.traded = traded;
-  r.hold_reason = reason;
-  r.balance = s.cash;
+// What one bar decided (internal): the order after lot rounding and risk, 0 for none.
+struct Decision {
+  double target_qty = 0;
+  double order_qty = 0;
+  double size = 0;
+  std::int8_t side = kSideHold;
+  std::uint8_t tier = 0;
+  bool signal_used = false;
+  bool risk_limited = false;
+  RejectReason risk_reason = RejectReason::kInvalidInput;
+};
+
+double size_of(const SignalRow& row, const SignalUpdate& u, const FeatureRow& f,
+               const Params& p) {
+  switch (p.sizing) {
+    case SizingRule::kKellyPositionSize:
+      return row.kelly_position_size;
+    case SizingRule::kPositionSizeSuggestion:
+      return row.position_size_suggestion;
+    case SizingRule::kHb: {
+      HbSizingInputs in{u.q10, u.q50, u.q90, hb_tier_confidence(static_cast<double>(row.signal_tier))};
+      in.signal_thresh = row.signal_thresh_adaptive;
+      // The stream's Std6 of log returns stands in for the row's $realized_vol_6; before it
+      // exists (first bars) the original's absent-column default 0.009 applies.
+      if (std::isfinite(f.vol_raw)) in.realized_vol_6 = static_cast<double>(f.vol_raw);
+      in.max_position_pct = p.hb_max_position_pct;
+      return hb_calculate_target_pct(p.hb_method, in);
+    }
+  }
+  return 0.0;
+}
+
+// |target| <= max_abs_fraction * equity / price, in base units (0 when equity <= 0).
+double cap_qty(double equity, double price, const Params& p) {
+  return equity > 0 ? p.max_abs_fraction * equity / price : 0.0;
+}
+
+// The position a LONG/SHORT/HOLD bar aims at, in base units; nullopt = leave it alone.
+std::optional<double> target_for(const State& s, const Decision& d, double equity, double price,
+                                 const Params& p) {
+  const bool is_long = d.side == kSideLong;
+  const bool is_short = d.side == kSideShort;
+  if (!is_long && !is_short) {
+    switch (p.hold) {
+      case HoldPolicy::kAlwaysClose:
+        return 0.0;
+      case HoldPolicy::kKeep:
+        return std::nullopt;
+      case HoldPolicy::kLegacyMinConfidence:
+        if (hb_tier_confidence(static_cast<double>(d.tier)) < p.min_confidence_hold) return 0.0;
+        return std::nullopt;
+    }
+  }
+  if (is_short && !p.allow_short) return 0.0;  // spot: a SHORT can only take us to flat
+  if (p.rule == PositionRule::kTargetPosition) {
+    const double fraction =
+        target_position_fraction(static_cast<Side>(d.side), d.size, p.max_abs_fraction);
+    const auto order = target_position_order(fraction, equity, price, s.position);
+    if (!order) return std::nullopt;
+    return order->target_qty;
+  }
+  // kLegacyPyramid: the size is an order, added in the signal's direction every bar (a flip
+  // or an open goes to exactly one unit); ours: never beyond the exposure cap.
+  const double size = d.size > 0 ? std::fmin(d.size, p.max_abs_fraction) : 0.0;
+  const double unit = equity > 0 ? size * equity / price : 0.0;
+  const double sign = is_long ? 1.0 : -1.0;
+  const double target = s.position * sign > 0 ? s.position + sign * unit : sign * unit;
+  const double cap = cap_qty(equity, price, p);
+  return std::fmax(-cap, std::fmin(target, cap));
+}
+
+// The risk gate on a lot-rounded order; returns the order to send (0 = none).
+double risk_gate(State& s, double qty, double price, const Params& p, Decision& d) {
+  const AccountState account = risk_account(s, price);
+  if (p.risk_mode == RiskMode::kClamp) {
+    const ClampedOrder c = clamp_order(account, qty, p.limits);
+    if (c.limited_by) {
+      ++s.counters.risk_clamps[index_of(*c.limited_by)];
+      d.risk_limited = true;
+      d.risk_reason = *c.limited_by;
+      // A clamped size is no longer a lot multiple.
+      qty = round_to_lot(c.qty, p.lot_size);
+    }
+    if (qty == 0.0) return 0.0;
+  }
+  // kCheck, and after a clamp: lot rounding can break the minimum size, so check again.
+  const RiskDecision decision = check_order(account, qty, p.limits);
+  if (!decision.accepted()) {
+    ++s.counters.risk_rejects[index_of(decision.reason())];
+    d.risk_limited = true;
+    d.risk_reason = decision.reason();
+    return 0.0;
+  }
+  return qty;
+}
+
+// Target -> lot-rounded, risk-checked order.
+void order_for(State& s, double target, double equity, double price, const Params& p,
+               Decision& d) {
+  d.target_qty = target;
+  const double want = target - s.position;
+  if (!std::isfinite(want) || want == 0.0) return;
+  // Closing sends exactly the position: it is already a multiple of the venue's step, and
+  // rounding it again could leave dust behind.
+  const bool closing = target == 0.0;
+  if (!closing && p.rebalance_min_fraction > 0 &&
+      std::fabs(want) * price < p.rebalance_min_fraction * equity) {
+    ++s.counters.below_rebalance;
+    return;
+  }
+  const double qty = closing ? want : round_to_lot(want, p.lot_size);
+  if (qty == 0.0) {
+    ++s.counters.below_lot;
+    return;
+  }
+  d.order_qty = risk_gate(s, qty, price, p, d);
+}
+
+Decision decide(State& s, const FeatureRow& f, double price, double equity, const Params& p) {
+  Decision d;
+  d.target_qty = s.position;
+  const SignalUpdate& u = s.signal.update;
+  const bool have = s.signal.present && u.match != SignalMatchKind::kNone &&
+                    (p.use_stale || u.match != SignalMatchKind::kStale);
+  if (!have) {
+    if (p.no_signal == NoSignalPolicy::kFlat) order_for(s, 0.0, equity, price, p, d);
+    return d;
+  }
+  ++s.counters.signals_used;
+  // size_of, the side and the tier never read signal_tanh: skip computing it.
+  const SignalRow row = compute_signal_without_tanh(
+      {u.q10, u.q50, u.q90, f.vol_risk, f.vol_raw_momentum}, p.percentiles);
+  d.signal_used = true;
+  d.side = row.side;
+  d.tier = row.signal_tier;
+  d.size = size_of(row, u, f, p);
+  const std::optional<double> target = target_for(s, d, equity, price, p);
+  if (target) order_for(s, *target, equity, price, p, d);
+  return d;
+}
+
+// Fills r (the step's command slot, written in place: see Commands::emplace).
+void write_record(BarRecord& r, const State& s, const Bar& bar, const Decision& d, bool waiting,
+                  VarianceRegime regime) {
+  r.ts_ns = bar.ts_ns;
+  r.close = bar.close;
+  r.signal_used = d.signal_used;
+  r.side = d.side;
+  r.tier = d.tier;
+  r.variance_regime = regime;
+  r.size = d.size;
+  r.target_qty = d.target_qty;
+  r.order_qty = d.order_qty;
+  r.waiting = waiting;
+  r.risk_limited = d.risk_limited;
+  r.risk_reason = d.risk_reason;
   r.position = s.position;
-  r.portfolio_value = portfolio_value(s, price);
-  r.pnl = pnl;
-  return r;
+  r.cash = s.cash;
+  r.equity = equity_at(s, bar.close);
 }
 
-bool close_on_hold(const HbSignal& sig, const HbParams& params) {
-  switch (params.options.hold) {
-    case HoldPolicy::kLegacyMinConfidence:
-      return sig.confidence < params.min_confidence_hold;
-    case HoldPolicy::kAlwaysClose:
-      return true;
-    case HoldPolicy::kKeep:
-      return false;
+void on_bar(State& s, const Bar& bar, const Params& p, Commands& commands) {
+  ++s.counters.bars;
+  const FeatureRow f = s.features.push(static_cast<float>(bar.close));
+  s.last_close = bar.close;
+  const double equity = equity_at(s, bar.close);
+  s.kill_switch = observe_equity(s.kill_switch, equity, p.limits.max_drawdown_fraction);
+  Decision d;
+  d.target_qty = s.position;
+  const bool waiting = s.in_flight.active;
+  if (waiting) {
+    ++s.counters.bars_waiting;  // a signal meant for this bar is dropped with it
+  } else {
+    d = decide(s, f, bar.close, equity, p);
   }
-  return false;
+  s.signal.present = false;
+  if (d.order_qty != 0.0) {
+    const std::int64_t id = s.next_order_id++;
+    s.in_flight = {true, id, d.order_qty, 0.0};
+    ++s.counters.orders;
+    commands.push(SubmitOrder{id, d.order_qty, OrderKind::kMarket, 0.0});
+  }
+  write_record(commands.emplace<BarRecord>(), s, bar, d, waiting,
+               variance_regime_of(variance_regime_flags(f.vol_risk, p.percentiles)));
 }
 
-// execute_trade's position_change for a LONG/SHORT bar.
-double directional_change(const HbState& s, const HbSignal& sig, double price,
-                          const HbParams& params) {
-  const double position_value = portfolio_value(s, price) * sig.target_pct;
-  const double position_size = position_value / price;
-  const bool is_long = sig.direction == HbDirection::kLong;
-  if (params.options.rule == PositionRule::kTargetPosition) {
-    return (is_long ? position_size : -position_size) - s.position;
-  }
-  // Existing system: pyramiding; a flip goes to exactly +-position_size.
-  if (is_long) return s.position < 0 ? position_size - s.position : position_size;
-  return s.position > 0 ? -position_size - s.position : -position_size;
+void check_in_flight(const State& s, std::int64_t order_id) {
+  Q50_CHECK(s.in_flight.active && s.in_flight.order_id == order_id,
+            "venue event for an order that is not in flight");
 }
 
-// A bar that ends without an order: one hold record and the bar's record.
-StepResult record_hold(StepResult out, const MarketBar& bar, const HbSignal& sig,
-                       HoldReason reason, const HbParams& params) {
-  HbState& s = out.state.hb;
-  const double pnl = diagnostic_pnl(s, bar, params.pnl);
-  out.commands.push(HbHoldRecord{bar.ts_ns, reason, s.position, bar.price,
-                                 portfolio_value(s, bar.price)});
-  out.commands.push(bar_record(s, bar.ts_ns, bar.price, sig, false, reason, pnl));
-  s.has_prev = true;
-  s.prev_price = bar.price;
-  return out;
-}
-
-StepResult submit(StepResult out, const MarketBar& bar, const HbSignal& sig, double qty,
-                  OrderPurpose purpose) {
-  HbPending& p = out.state.hb.pending;
-  p.active = true;
-  p.purpose = purpose;
-  p.signal = sig;
-  p.bar = bar;
-  out.commands.push(SubmitMarketOrder{qty, purpose});
-  return out;
-}
-
-StepResult hb_on_bar(const StrategyState& state, const MarketBar& bar, const HbParams& params) {
-  StepResult out{state, {}};
-  HbState& s = out.state.hb;
-  Q50_CHECK(!s.pending.active && !s.ended, "HB strategy got a bar while an order is in flight");
-  s.last_price = bar.price;
-  const HbSignal sig = hb_signal(bar, params);
-  if (sig.direction == HbDirection::kHold) {
-    if (std::fabs(s.position) <= kMinUnits) {
-      return record_hold(out, bar, sig, HoldReason::kHoldNoPosition, params);
-    }
-    if (close_on_hold(sig, params)) {
-      return submit(out, bar, sig, -s.position, OrderPurpose::kNeutralClose);
-    }
-    return record_hold(out, bar, sig, HoldReason::kHoldPosition, params);
-  }
-  const double change = directional_change(s, sig, bar.price, params);
-  if (std::fabs(change) < kMinUnits) {
-    const bool is_long = sig.direction == HbDirection::kLong;
-    const bool holding = std::fabs(s.position) > kMinUnits;
-    const HoldReason reason = is_long ? (holding ? HoldReason::kLongHold
-                                                 : HoldReason::kLongNoPosition)
-                                      : (holding ? HoldReason::kShortHold
-                                                 : HoldReason::kShortNoPosition);
-    return record_hold(out, bar, sig, reason, params);
-  }
-  return submit(out, bar, sig, change, OrderPurpose::kDirectional);
-}
-
-// _execute_position_change after the cash leg: realised pnl on the closed part (only with a
-// known entry), minus this trade's costs; then the entry price. Existing-system quirk: a
-// long<->short flip is neither "adding" nor a full close, so the new position keeps the OLD
-// entry price.
-HbTradeRecord apply_fill(HbState& s, const OrderFilled& fill, OrderPurpose purpose,
-                         HbDirection signal) {
-  const double before = s.position;
-  const double change = fill.qty;
-  double trade_pnl = 0.0;
-  if ((before > 0 && change < 0) || (before < 0 && change > 0)) {
-    const double closed = std::fabs(change) < std::fabs(before) ? std::fabs(change)
-                                                                : std::fabs(before);
-    if (s.entry_price > 0) {
-      trade_pnl = before > 0 ? closed * (fill.price - s.entry_price)
-                             : closed * (s.entry_price - fill.price);
-    }
-  }
-  s.cash = fill.cash_after;
-  s.position = fill.position_after;
-  if (std::fabs(s.position) < kMinUnits) {
-    s.entry_price = 0.0;
-  } else if ((before >= 0 && change > 0) || (before <= 0 && change < 0)) {
-    if (std::fabs(before) < kMinUnits) {
-      s.entry_price = fill.price;
-    } else {
-      const double total_cost_before = std::fabs(before) * s.entry_price;
-      const double additional_cost = std::fabs(change) * fill.price;
-      const double total_quantity = std::fabs(before) + std::fabs(change);
-      s.entry_price = (total_cost_before + additional_cost) / total_quantity;
-    }
-  }
-  trade_pnl -= (fill.fee + fill.slippage);
-  return HbTradeRecord{fill.ts_ns,      change > 0,      purpose,    signal,
-                       std::fabs(change), fill.price,    fill.fee,   fill.slippage,
-                       before,           s.position,      s.cash,     trade_pnl,
-                       s.entry_price};
-}
-
-// A venue response to the bar's order (or to BACKTEST_END): the trade record if it filled,
-// then the bar's record. Existing system: a rejected buy records no trade and no hold, so the
-// bar shows HOLD with an empty reason. The diagnostic pnl uses the position after the response.
-StepResult hb_on_response(const StrategyState& state, const Event& event,
-                          const HbParams& params) {
-  StepResult out{state, {}};
-  HbState& s = out.state.hb;
-  Q50_CHECK(s.pending.active, "HB strategy got a venue response with no order in flight");
-  const HbPending p = s.pending;
-  s.pending.active = false;
-  const auto* fill = std::get_if<OrderFilled>(&event);
-  if (fill != nullptr) out.commands.push(apply_fill(s, *fill, p.purpose, p.signal.direction));
-  if (p.purpose == OrderPurpose::kBacktestEnd) return out;
-  const double pnl = diagnostic_pnl(s, p.bar, params.pnl);
-  out.commands.push(bar_record(s, p.bar.ts_ns, p.bar.price, p.signal, fill != nullptr,
-                               HoldReason::kNone, pnl));
-  s.has_prev = true;
-  s.prev_price = p.bar.price;
-  return out;
-}
-
-StepResult hb_on_end(const StrategyState& state, const EndOfData& end) {
-  StepResult out{state, {}};
-  HbState& s = out.state.hb;
-  Q50_CHECK(!s.pending.active && !s.ended, "HB strategy ended twice or with an order in flight");
-  s.ended = true;
-  if (std::fabs(s.position) > kMinUnits) {
-    HbPending& p = s.pending;
-    p.active = true;
-    p.purpose = OrderPurpose::kBacktestEnd;
-    p.bar = MarketBar{};
-    p.bar.ts_ns = end.ts_ns;
-    p.bar.price = s.last_price;
-    out.commands.push(SubmitMarketOrder{-s.position, OrderPurpose::kBacktestEnd});
-  }
-  return out;
-}
-
-// QuantileBacktester.run_backtest, one loop iteration.
-StepResult qb_on_bar(const StrategyState& state, const MarketBar& bar, const QbParams& params) {
-  StepResult out{state, {}};
-  QbState& s = out.state.qb;
-  double pnl = 0.0;
-  if (s.bars > 0) {
-    // PnL timing: the position set at the previous bar earns this bar's truth.
-    pnl = s.position * bar.truth * s.capital;
-    s.cumulative_pnl += pnl;
-    s.capital += pnl;
-  }
-  const Quantiles q{bar.q10, bar.q50, bar.q90};
-  const QbTradingSignal sig =
-      qb_trading_signal(params.sizing, q, params.tier_confidence, params.volatility, s.capital);
-  double target = sig.target_position;
-  // Existing system: costs in position fractions times a "price" of 1.0, subtracted from
-  // dollar capital, so they are about $0; slippage is quadratic in the change.
-  const double change = target - s.position;
-  const double notional = std::fabs(change * 1.0);
-  const double fee = notional * params.fee_rate;
-  const double slippage = notional * params.slippage_rate * std::fabs(change);
-  s.capital -= (fee + slippage);
-  s.cumulative_pnl -= (fee + slippage);
-  if (s.capital > s.peak) s.peak = s.capital;
-  const double drawdown = (s.peak - s.capital) / s.peak;
-  QbSide side = sig.signal == QbSignal::kBuy    ? QbSide::kBuy
-                : sig.signal == QbSignal::kSell ? QbSide::kSell
-                                                : QbSide::kHold;
-  if (drawdown > params.max_drawdown_limit) {
-    // Existing system: the costs were already charged on the original change.
-    target = 0.0;
-    side = QbSide::kLiquidate;
-  }
-  const ThreeWayProbs probs = qb_calculate_probabilities(bar.q10, bar.q50, bar.q90);
-  out.commands.push(QbRowRecord{bar.ts_ns, side, s.position, target, bar.q90 - bar.q10,
-                                probs.down, probs.neutral, probs.up, bar.signal_tier,
-                                params.tier_confidence, pnl, s.cumulative_pnl, fee, slippage,
-                                s.capital, drawdown});
-  s.position = target;
-  ++s.bars;
-  return out;
+void on_fill(State& s, const Filled& f, const Params& p) {
+  check_in_flight(s, f.order_id);
+  Q50_CHECK(f.qty != 0.0 && (f.qty > 0) == (s.in_flight.qty > 0), "fill on the wrong side");
+  s.in_flight.filled += f.qty;
+  Q50_CHECK(std::fabs(s.in_flight.filled) <= std::fabs(s.in_flight.qty) * (1 + 1e-12),
+            "fills exceed the order quantity");
+  s.position = std::round((s.position + f.qty) / p.qty_quantum) * p.qty_quantum;
+  s.cash += (f.qty > 0 ? -f.notional : f.notional) - f.fee - f.slippage;
+  ++s.counters.fills;
+  if (f.remaining <= 0) s.in_flight = InFlight{};
 }
 
 }  // namespace
 
-std::string_view profile_name(StrategyProfile p) {
-  return p == StrategyProfile::kLegacyHummingbot ? "hummingbot" : "quantile";
+AccountState risk_account(const State& state, double close) {
+  return {equity_at(state, close), state.position, close, 0.0, state.kill_switch};
 }
 
-std::string_view direction_name(HbDirection d) {
-  switch (d) {
-    case HbDirection::kLong:
-      return "LONG";
-    case HbDirection::kShort:
-      return "SHORT";
-    case HbDirection::kHold:
-      return "HOLD";
-  }
-  return "HOLD";
-}
-
-std::string_view hold_reason_name(HoldReason r) {
-  switch (r) {
-    case HoldReason::kNone:
-      return "";
-    case HoldReason::kHoldPosition:
-      return "HOLD_POSITION";
-    case HoldReason::kHoldNoPosition:
-      return "HOLD_NO_POSITION";
-    case HoldReason::kLongHold:
-      return "LONG_HOLD";
-    case HoldReason::kShortHold:
-      return "SHORT_HOLD";
-    case HoldReason::kLongNoPosition:
-      return "LONG_NO_POSITION";
-    case HoldReason::kShortNoPosition:
-      return "SHORT_NO_POSITION";
-  }
-  return "";
-}
-
-std::string_view qb_side_name(QbSide s) {
-  switch (s) {
-    case QbSide::kBuy:
-      return "BUY";
-    case QbSide::kSell:
-      return "SELL";
-    case QbSide::kHold:
-      return "HOLD";
-    case QbSide::kLiquidate:
-      return "LIQUIDATE";
-  }
-  return "HOLD";
-}
-
-HbSignal hb_signal(const MarketBar& bar, const HbParams& params) {
-  HbSignal sig;
-  sig.confidence = hb_tier_confidence(static_cast<double>(bar.signal_tier));
-  const ThreeWayProbs probs =
-      hb_quantiles_to_probabilities(bar.q10, bar.q50, bar.q90, std::nullopt);
-  sig.prob_down_adj = probs.down;
-  sig.prob_neutral = probs.neutral;
-  sig.prob_up_adj = probs.up;
-  HbSizingInputs in{bar.q10, bar.q50, bar.q90, sig.confidence};
-  in.signal_thresh = bar.signal_thresh;
-  in.max_position_pct = params.max_position_pct;
-  sig.target_pct = hb_calculate_target_pct(params.options.sizing, in);
-  sig.prob_up = prob_up_piecewise(bar.q10, bar.q50, bar.q90);
-  sig.direction = bar.side == 1   ? HbDirection::kLong
-                  : bar.side == 0 ? HbDirection::kShort
-                                  : HbDirection::kHold;
-  return sig;
-}
-
-StrategyState initial_state(const StrategyParams& params, double initial_balance) {
-  StrategyState s;
-  s.hb.cash = initial_balance;
-  s.qb.capital = params.qb.initial_capital;
-  s.qb.peak = params.qb.initial_capital;
+State initial_state(const Params& params) {
+  Q50_CHECK(params.lot_size > 0 && std::isfinite(params.lot_size), "lot_size must be > 0");
+  Q50_CHECK(params.qty_quantum > 0 && std::isfinite(params.qty_quantum),
+            "qty_quantum must be > 0");
+  Q50_CHECK(params.max_abs_fraction >= 0 && std::isfinite(params.max_abs_fraction),
+            "max_abs_fraction must be finite and >= 0");
+  State s;
+  s.cash = params.initial_cash;
+  s.position = params.initial_position;
   return s;
 }
 
-StepResult step(const StrategyState& state, const Event& event, const StrategyParams& params) {
-  if (params.profile == StrategyProfile::kLegacyQuantile) {
-    const auto* bar = std::get_if<MarketBar>(&event);
-    if (bar != nullptr) return qb_on_bar(state, *bar, params.qb);
-    Q50_CHECK(std::holds_alternative<EndOfData>(event), "QB strategy has no orders");
-    return StepResult{state, {}};
+StepResult step(const State& state, const Event& event, const Params& params) {
+  StepResult out{state, {}};
+  advance(out.state, event, params, out.commands);
+  return out;
+}
+
+void advance(State& s, const Event& event, const Params& params, Commands& commands) {
+  commands.clear();
+  if (const auto* bar = std::get_if<Bar>(&event)) {
+    on_bar(s, *bar, params, commands);
+  } else if (const auto* fill = std::get_if<Filled>(&event)) {
+    on_fill(s, *fill, params);
+  } else if (const auto* u = std::get_if<SignalUpdate>(&event)) {
+    s.signal = {true, *u};
+    ++s.counters.signals;
+    if (u->match == SignalMatchKind::kStale) ++s.counters.stale_signals;
+  } else if (const auto* r = std::get_if<Rejected>(&event)) {
+    check_in_flight(s, r->order_id);
+    Q50_CHECK(s.in_flight.filled == 0.0, "a rejected order cannot have fills");
+    s.in_flight = InFlight{};
+    ++s.counters.venue_rejects;
+  } else if (const auto* e = std::get_if<Ended>(&event)) {
+    check_in_flight(s, e->order_id);
+    s.in_flight = InFlight{};
+    ++s.counters.orders_ended;
   }
-  if (const auto* bar = std::get_if<MarketBar>(&event)) return hb_on_bar(state, *bar, params.hb);
-  if (const auto* end = std::get_if<EndOfData>(&event)) return hb_on_end(state, *end);
-  return hb_on_response(state, event, params.hb);
 }
 
 }  // namespace q50::strategy

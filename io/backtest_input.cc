@@ -140,7 +140,7 @@ absl::StatusOr<Columns> common_columns(const CsvTable& t, const std::string& ret
 
 // The fields every bar has; price and the HB-only columns are filled by the caller.
 absl::Status read_common(const CsvTable& t, const Columns& c, std::size_t r,
-                         strategy::MarketBar& bar) {
+                         legacy::MarketBar& bar) {
   for (const auto& [col, out] : {std::pair{c.q10, &bar.q10}, std::pair{c.q50, &bar.q50},
                                  std::pair{c.q90, &bar.q90}}) {
     auto v = t.f64(r, col, FloatPolicy::kFinite);
@@ -214,7 +214,7 @@ absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
   auto doc = read_json_object(path);
   if (!doc.ok()) return doc.status();
   QbBacktestConfig c;
-  strategy::QbParams& p = c.params;
+  legacy::QbParams& p = c.params;
   if (auto st = numbers(*doc, path, {{"initial_capital", &p.initial_capital},
                                      {"position_limit", &p.sizing.position_limit},
                                      {"fee_rate", &p.fee_rate},
@@ -256,7 +256,7 @@ absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
   return c;
 }
 
-absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string& path,
+absl::StatusOr<std::vector<legacy::MarketBar>> read_hb_bars(const std::string& path,
                                                               const HbBacktestConfig& config) {
   auto t = read_table(path);
   if (!t.ok()) return t.status();
@@ -274,11 +274,11 @@ absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string&
   }
   auto ts = t->increasing_timestamps(c->ts);
   if (!ts.ok()) return ts.status();
-  std::vector<strategy::MarketBar> bars;
+  std::vector<legacy::MarketBar> bars;
   bars.reserve(t->rows());
   double simulated_price = 100.0;
   for (std::size_t r = 0; r < t->rows(); ++r) {
-    strategy::MarketBar bar;
+    legacy::MarketBar bar;
     bar.ts_ns = (*ts)[r];
     if (auto st = read_common(*t, *c, r, bar); !st.ok()) return st;
     auto side = t->i64(r, *side_col);
@@ -304,7 +304,7 @@ absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string&
   return bars;
 }
 
-absl::StatusOr<std::vector<strategy::MarketBar>> read_qb_bars(const std::string& path,
+absl::StatusOr<std::vector<legacy::MarketBar>> read_qb_bars(const std::string& path,
                                                               const QbBacktestConfig& config) {
   auto t = read_table(path);
   if (!t.ok()) return t.status();
@@ -312,12 +312,12 @@ absl::StatusOr<std::vector<strategy::MarketBar>> read_qb_bars(const std::string&
   if (!c.ok()) return c.status();
   auto ts = t->increasing_timestamps(c->ts);
   if (!ts.ok()) return ts.status();
-  std::vector<strategy::MarketBar> rows(t->rows());
+  std::vector<legacy::MarketBar> rows(t->rows());
   for (std::size_t r = 0; r < t->rows(); ++r) {
     rows[r].ts_ns = (*ts)[r];
     if (auto st = read_common(*t, *c, r, rows[r]); !st.ok()) return st;
   }
-  std::vector<strategy::MarketBar> bars;
+  std::vector<legacy::MarketBar> bars;
   bars.reserve(rows.size());
   for (std::size_t r = 0; r + 1 < rows.size(); ++r) {
     if (std::isnan(rows[r + 1].truth)) continue;  // future_return NaN -> dropna drops the row

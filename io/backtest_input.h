@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/sizing.h"
-#include "core/strategy.h"
+#include "core/legacy/strategy.h"
 
 namespace q50::io {
 
@@ -34,7 +34,7 @@ absl::StatusOr<HbBacktestConfig> read_hb_config(const std::string& path);
 
 // BacktestConfig plus the run_backtest arguments.
 struct QbBacktestConfig {
-  strategy::QbParams params;
+  legacy::QbParams params;
   std::string price_col = "truth";  // run_backtest(price_col): the per-bar return column
   std::string data_frequency = "hourly";
   double prediction_horizon_hours = 1.0;
@@ -50,13 +50,13 @@ absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path);
 // simulated: 100 on the first row, then price *= (1 + truth) of the current row (NaN truth
 // leaves it); real: the price column, and rows whose price is NaN are skipped, as the
 // original skips them. Timestamps must strictly increase; at least one bar must remain.
-absl::StatusOr<std::vector<strategy::MarketBar>> read_hb_bars(const std::string& path,
+absl::StatusOr<std::vector<legacy::MarketBar>> read_hb_bars(const std::string& path,
                                                               const HbBacktestConfig& config);
 
 // The QB input frame (timestamp, q10, q50, q90, signal_tier, the return column). Existing
 // system: `future_return = truth.shift(-1)` only serves to drop rows whose NEXT truth is NaN,
 // so the last row (a sentinel) never becomes a bar. At least one bar must remain.
-absl::StatusOr<std::vector<strategy::MarketBar>> read_qb_bars(const std::string& path,
+absl::StatusOr<std::vector<legacy::MarketBar>> read_qb_bars(const std::string& path,
                                                               const QbBacktestConfig& config);
 
 }  // namespace q50::io

@@ -775,14 +775,14 @@ constexpr Choice<SizingChoice> kSizings[] = {
     {"risk_parity", {SizingSource::kHb, HbSizingMethod::kRiskParity}},
     {"enhanced", {SizingSource::kHb, HbSizingMethod::kEnhanced}}};
 
-constexpr Choice<strategy::HoldPolicy> kHolds[] = {
-    {"keep", strategy::HoldPolicy::kKeep},
-    {"close", strategy::HoldPolicy::kAlwaysClose},
-    {"legacy_min_confidence", strategy::HoldPolicy::kLegacyMinConfidence}};
+constexpr Choice<HoldPolicy> kHolds[] = {
+    {"keep", HoldPolicy::kKeep},
+    {"close", HoldPolicy::kAlwaysClose},
+    {"legacy_min_confidence", HoldPolicy::kLegacyMinConfidence}};
 
-constexpr Choice<strategy::PositionRule> kRules[] = {
-    {"target", strategy::PositionRule::kTargetPosition},
-    {"pyramid", strategy::PositionRule::kLegacyPyramid}};
+constexpr Choice<PositionRule> kRules[] = {
+    {"target", PositionRule::kTargetPosition},
+    {"pyramid", PositionRule::kLegacyPyramid}};
 
 constexpr Choice<MissingSignalPolicy> kMissing[] = {{"hold", MissingSignalPolicy::kHold},
                                                     {"flat", MissingSignalPolicy::kFlat}};
@@ -799,9 +799,9 @@ absl::Status read_strategy(const Table& root, StrategyConfig& s) {
   s.sizing = sizing.source;
   s.hb_method = sizing.hb;
   Q50_SCENARIO_TRY(t->get("hb_max_position_pct", s.hb_max_position_pct, Bounds{0.0, 1.0, true}));
-  Q50_SCENARIO_TRY(t->get_choice<strategy::HoldPolicy>("hold", s.hold, kHolds));
+  Q50_SCENARIO_TRY(t->get_choice<HoldPolicy>("hold", s.hold, kHolds));
   Q50_SCENARIO_TRY(t->get("min_confidence_hold", s.min_confidence_hold, kNonNegative));
-  Q50_SCENARIO_TRY(t->get_choice<strategy::PositionRule>("position_rule", s.rule, kRules));
+  Q50_SCENARIO_TRY(t->get_choice<PositionRule>("position_rule", s.rule, kRules));
   Q50_SCENARIO_TRY(
       t->get("max_position_fraction", s.max_position_fraction, Bounds{0.0, 10.0, false, false}));
   Q50_SCENARIO_TRY(t->get("allow_short", s.allow_short));

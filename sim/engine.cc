@@ -62,7 +62,7 @@ std::int64_t to_e8_nearest(double v) {
   return static_cast<std::int64_t>(x);
 }
 
-Bar to_venue_bar(const native::Bar& b) {
+Bar to_venue_bar(const strategy::Bar& b) {
   Bar v;
   v.ts_ns = b.ts_ns;
   v.open_e8 = to_e8_nearest(b.open);
@@ -99,7 +99,7 @@ SyntheticSource::SyntheticSource(const SyntheticMarketParams& market,
                                  const ForecasterParams& forecaster, OhlcvShape shape)
     : feed_(market, forecaster, shape) {}
 
-bool SyntheticSource::next(native::Bar& bar) {
+bool SyntheticSource::next(strategy::Bar& bar) {
   has_bar_ = feed_.next(bar_, forecast_);
   if (!has_bar_) return false;
   bar = {bar_.ts_ns, bar_.open, bar_.high, bar_.low, bar_.close, bar_.volume};
@@ -151,7 +151,7 @@ struct Engine::Impl {
   };
   // A bar held back by out_of_order_bar.
   struct HeldBar {
-    native::Bar bar;
+    strategy::Bar bar;
     std::size_t fault = kNoFault;
     std::int64_t after_items = 0;
   };
@@ -159,7 +159,7 @@ struct Engine::Impl {
   Impl(EngineConfig& c, Journal& t, MarketSource& m, SignalSource& s, EngineSink& k)
       : config(c),
         exchange(c.exchange),
-        state(native::initial_state(c.strategy)),
+        state(strategy::initial_state(c.strategy)),
         text(t),
         market(m),
         signals(s),
@@ -171,30 +171,30 @@ struct Engine::Impl {
 
   EngineSummary run();
   void pull_bar();
-  void on_bar(const native::Bar& bar);
+  void on_bar(const strategy::Bar& bar);
   void on_venue(const VenueEvent& ev);
   void on_fill(const Fill& f);
   void count_reject(RejectCode code);
   void end_order();
-  void apply(const native::Event& event);
-  void submit(const native::SubmitOrder& order, TimestampNs now_ns);
+  void apply(const strategy::Event& event);
+  void submit(const strategy::SubmitOrder& order, TimestampNs now_ns);
   void submit_faulty(OrderRequest& request, TimestampNs now_ns);
   void schedule(std::vector<VenueEvent> events);
-  void journal_bar(const native::BarRecord& r);
+  void journal_bar(const strategy::BarRecord& r);
   void journal_venue(const VenueEvent& ev);
   void check_invariants();
   void check_mirror();
   // Fault injection (sim/faults.h); none of it runs in a run without faults.
   void setup_faults();
-  void on_bar_faulty(const native::Bar& bar);
+  void on_bar_faulty(const strategy::Bar& bar);
   void advance_windows(std::int64_t index, TimestampNs ts_ns);
   void open_window(std::size_t i, TimestampNs ts_ns);
   void close_window(std::size_t i);
   void sync_venue_models();
-  void route_signal(const native::Bar& bar, const SignalSample& sample);
-  void route_bar(const native::Bar& bar);
-  void deliver_bar(const native::Bar& bar, std::size_t fault);
-  void strategy_bar(const native::Bar& bar);
+  void route_signal(const strategy::Bar& bar, const SignalSample& sample);
+  void route_bar(const strategy::Bar& bar);
+  void deliver_bar(const strategy::Bar& bar, std::size_t fault);
+  void strategy_bar(const strategy::Bar& bar);
   SignalSample pick_signal(TimestampNs bar_ts_ns);
   void restart_strategy(std::size_t fault);
   void reconcile();
@@ -205,13 +205,13 @@ struct Engine::Impl {
   void inject(std::size_t fault, std::int64_t n = 1);
   void journal_fault(char tag, std::size_t fault, TimestampNs ts_ns, std::int64_t detail);
   bool detached() const { return strategy_down || adopting; }
-  void to_strategy(const native::Event& event) {
+  void to_strategy(const strategy::Event& event) {
     if (!detached()) apply(event);
   }
 
   EngineConfig& config;
   Exchange exchange;
-  native::State state;
+  strategy::State state;
   EventQueue<Payload> queue;
   Journal journal{false};
   Journal& text;
@@ -219,7 +219,7 @@ struct Engine::Impl {
   SignalSource& signals;
   EngineSink& sink;
 
-  native::Bar next_bar;
+  strategy::Bar next_bar;
   bool has_bar = false;  // a bar has been processed
   TimestampNs last_bar_ts_ns = 0;
   TimestampNs last_event_ts_ns = INT64_MIN;
@@ -231,13 +231,13 @@ struct Engine::Impl {
   std::map<std::uint64_t, VenueEvent> venue_events;  // queued venue responses, by key
   std::uint64_t next_event_key = 1;
   EngineSummary summary;
-  const native::Params* params = nullptr;  // config.strategy, or flat_params in a flat window
+  const strategy::Params* params = nullptr;  // config.strategy, or flat_params in a flat window
   std::int64_t strategy_mark_e8 = 0;       // the close of the last bar the strategy processed
 
   // Fault state (empty / idle without faults).
   bool faulty = false;
   std::vector<FaultRun> faults;
-  native::Params flat_params;
+  strategy::Params flat_params;
   std::int64_t bar_index = 0;  // of the next market bar
   bool has_strategy_bar = false;
   TimestampNs last_strategy_bar_ts_ns = 0;
@@ -246,7 +246,7 @@ struct Engine::Impl {
   SignalSample last_good_signal;
   std::vector<SignalItem> held_signals;
   std::vector<HeldBar> held_bars;
-  std::map<std::uint64_t, std::pair<native::Bar, std::size_t>> late_bars;  // by key
+  std::map<std::uint64_t, std::pair<strategy::Bar, std::size_t>> late_bars;  // by key
   std::vector<Outage> base_outages;
   std::vector<LatencySpike> base_spikes;
   bool strategy_down = false;
@@ -272,7 +272,7 @@ void Engine::Impl::schedule(std::vector<VenueEvent> events) {
   }
 }
 
-void Engine::Impl::on_bar(const native::Bar& bar) {
+void Engine::Impl::on_bar(const strategy::Bar& bar) {
   ++summary.bars;
   has_bar = true;
   last_bar_ts_ns = bar.ts_ns;
@@ -282,20 +282,20 @@ void Engine::Impl::on_bar(const native::Bar& bar) {
   schedule(exchange.on_bar(venue_bar));
   signal = signals.at(bar.ts_ns);
   if (signal.kind != SignalMatchKind::kNone) {
-    apply(native::SignalUpdate{bar.ts_ns, signal.q10, signal.q50, signal.q90, signal.kind});
+    apply(strategy::SignalUpdate{bar.ts_ns, signal.q10, signal.q50, signal.q90, signal.kind});
   }
   apply(bar);
 }
 
-void Engine::Impl::apply(const native::Event& event) {
+void Engine::Impl::apply(const strategy::Event& event) {
   // Commands of this step: submit() may re-enter apply() (an order rounded to nothing is
   // answered with a reject at once), so they live on this frame.
-  native::Commands commands;
-  native::advance(state, event, *params, commands);
-  for (const native::Command& c : commands) {
-    if (const auto* order = std::get_if<native::SubmitOrder>(&c)) {
+  strategy::Commands commands;
+  strategy::advance(state, event, *params, commands);
+  for (const strategy::Command& c : commands) {
+    if (const auto* order = std::get_if<strategy::SubmitOrder>(&c)) {
       submit(*order, queue.now_ns());
-    } else if (const auto* record = std::get_if<native::BarRecord>(&c)) {
+    } else if (const auto* record = std::get_if<strategy::BarRecord>(&c)) {
       journal_bar(*record);
       sink.on_bar(*record);
     }
@@ -303,7 +303,7 @@ void Engine::Impl::apply(const native::Event& event) {
 }
 
 // The boundary conversion of an order (see engine.h): nearest e8, then down to the step.
-void Engine::Impl::submit(const native::SubmitOrder& order, TimestampNs now_ns) {
+void Engine::Impl::submit(const strategy::SubmitOrder& order, TimestampNs now_ns) {
   Q50_CHECK(!pending.active, "the strategy sent a second order while one is in flight");
   const std::int64_t qty_e8 = round_qty_down(
       config.exchange.instrument, to_e8_nearest(std::fabs(order.qty)));
@@ -316,7 +316,7 @@ void Engine::Impl::submit(const native::SubmitOrder& order, TimestampNs now_ns) 
     if (config.keep_journal_text) {
       text.append("lot_reject client_id=" + std::to_string(order.client_order_id));
     }
-    apply(native::Rejected{now_ns, order.client_order_id, 0});
+    apply(strategy::Rejected{now_ns, order.client_order_id, 0});
     return;
   }
   last_client_id = order.client_order_id;
@@ -371,7 +371,7 @@ void Engine::Impl::on_fill(const Fill& f) {
   const std::int64_t signed_qty = buy ? f.qty_e8 : -f.qty_e8;
   sink.on_fill({f.ts_ns, f.order_id, pending.client_id, signed_qty, f.price_e8, f.notional_e8,
                 f.fee_e8, f.slippage_e8, f.liquidity});
-  const native::Filled event{f.ts_ns,
+  const strategy::Filled event{f.ts_ns,
                              client_id,
                              to_double(signed_qty),
                              to_double(f.price_e8),
@@ -384,7 +384,7 @@ void Engine::Impl::on_fill(const Fill& f) {
   // partial_fill: the venue's part is done, the rest of the strategy's order expires.
   if (f.leaves_qty_e8 == 0 && cut_e8 > 0) {
     ++summary.orders_ended;
-    to_strategy(native::Ended{f.ts_ns, client_id, to_double(cut_e8), false});
+    to_strategy(strategy::Ended{f.ts_ns, client_id, to_double(cut_e8), false});
   }
 }
 
@@ -409,7 +409,7 @@ void Engine::Impl::on_venue(const VenueEvent& ev) {
                            OrderOutcome::kVenueReject, e.code});
             const std::int64_t id = pending.client_id;
             end_order();
-            to_strategy(native::Rejected{e.ts_ns, id, binance_error_code(e.code)});
+            to_strategy(strategy::Rejected{e.ts_ns, id, binance_error_code(e.code)});
           },
           [&](const Fill& e) { on_fill(e); },
           [&](const OrderCanceled& e) {
@@ -417,14 +417,14 @@ void Engine::Impl::on_venue(const VenueEvent& ev) {
             const std::int64_t id = pending.client_id;
             const double remaining = to_double(pending.qty_e8 - e.filled_qty_e8);
             end_order();
-            to_strategy(native::Ended{e.ts_ns, id, remaining, true});
+            to_strategy(strategy::Ended{e.ts_ns, id, remaining, true});
           },
           [&](const OrderExpired& e) {
             ++summary.orders_ended;
             const std::int64_t id = pending.client_id;
             const double remaining = to_double(pending.qty_e8 - e.filled_qty_e8);
             end_order();
-            to_strategy(native::Ended{e.ts_ns, id, remaining, false});
+            to_strategy(strategy::Ended{e.ts_ns, id, remaining, false});
           },
       },
       ev);
@@ -436,7 +436,7 @@ void Engine::Impl::on_venue(const VenueEvent& ev) {
 }
 
 // One line per bar: the market, the signal, what the strategy made of it.
-void Engine::Impl::journal_bar(const native::BarRecord& r) {
+void Engine::Impl::journal_bar(const strategy::BarRecord& r) {
   const auto flags = static_cast<std::uint8_t>((r.signal_used ? 1U : 0U) |
                                                (r.waiting ? 2U : 0U) |
                                                (r.risk_limited ? 4U : 0U));
@@ -538,7 +538,7 @@ void Engine::Impl::setup_faults() {
   if (config.faults.empty()) return;
   faulty = true;
   flat_params = config.strategy;
-  flat_params.no_signal = native::NoSignalPolicy::kFlat;
+  flat_params.no_signal = strategy::NoSignalPolicy::kFlat;
   base_outages = config.exchange.outages;
   base_spikes = config.exchange.latency.spikes;
   const Prng root = Prng(config.seed).fork("faults");
@@ -630,7 +630,7 @@ void Engine::Impl::open_window(std::size_t i, TimestampNs ts_ns) {
     // The process dies before it sees this bar: its memory is gone.
     strategy_down = true;
     adopting = false;
-    state = native::State{};
+    state = strategy::State{};
     inject(i);
     const TimestampNs restart = ts_ns + f.window.fault().restart_after_ns;
     queue.push(restart, Priority::kControl, kRestartBit | static_cast<Payload>(i));
@@ -657,7 +657,7 @@ void Engine::Impl::advance_windows(std::int64_t index, TimestampNs ts_ns) {
 
 // A market bar under faults: the venue sees it on time; the strategy's copy and its signal row
 // go through the data faults.
-void Engine::Impl::on_bar_faulty(const native::Bar& bar) {
+void Engine::Impl::on_bar_faulty(const strategy::Bar& bar) {
   advance_windows(bar_index++, bar.ts_ns);
   ++summary.bars;
   has_bar = true;
@@ -673,7 +673,7 @@ void Engine::Impl::on_bar_faulty(const native::Bar& bar) {
 }
 
 // The bar's signal row through the first signal fault that fires on it.
-void Engine::Impl::route_signal(const native::Bar& bar, const SignalSample& sample) {
+void Engine::Impl::route_signal(const strategy::Bar& bar, const SignalSample& sample) {
   for (SignalItem& held : held_signals) {
     if (held.after_items > 0) --held.after_items;
   }
@@ -704,7 +704,7 @@ void Engine::Impl::route_signal(const native::Bar& bar, const SignalSample& samp
 }
 
 // The bar's copy for the strategy through the first bar fault that fires on it.
-void Engine::Impl::route_bar(const native::Bar& bar) {
+void Engine::Impl::route_bar(const strategy::Bar& bar) {
   for (std::size_t i = 0; i < faults.size(); ++i) {
     FaultRun& f = faults[i];
     if (!f.window.active() || !is_bar_fault(f.window.fault().kind)) continue;
@@ -735,7 +735,7 @@ void Engine::Impl::route_bar(const native::Bar& bar) {
 
 // A bar reaches the strategy now. One not newer than the last it processed is dropped; every
 // delivery also moves bars held by out_of_order_bar one step closer to their release.
-void Engine::Impl::deliver_bar(const native::Bar& bar, std::size_t fault) {
+void Engine::Impl::deliver_bar(const strategy::Bar& bar, std::size_t fault) {
   if (has_strategy_bar && bar.ts_ns <= last_strategy_bar_ts_ns) {
     journal_fault('D', fault, bar.ts_ns, last_strategy_bar_ts_ns);
   } else if (!detached()) {
@@ -784,7 +784,7 @@ SignalSample Engine::Impl::pick_signal(TimestampNs bar_ts_ns) {
 }
 
 // The strategy's step on a bar it received (at the current simulated time).
-void Engine::Impl::strategy_bar(const native::Bar& bar) {
+void Engine::Impl::strategy_bar(const strategy::Bar& bar) {
   has_strategy_bar = true;
   last_strategy_bar_ts_ns = bar.ts_ns;
   strategy_mark_e8 = to_e8_nearest(bar.close);
@@ -805,7 +805,7 @@ void Engine::Impl::strategy_bar(const native::Bar& bar) {
     last_good_signal = signal;
   }
   if (signal.kind != SignalMatchKind::kNone) {
-    apply(native::SignalUpdate{bar.ts_ns, signal.q10, signal.q50, signal.q90, signal.kind});
+    apply(strategy::SignalUpdate{bar.ts_ns, signal.q10, signal.q50, signal.q90, signal.kind});
   }
   apply(bar);
   params = &config.strategy;
@@ -818,7 +818,7 @@ void Engine::Impl::strategy_bar(const native::Bar& bar) {
 }
 
 void Engine::Impl::restart_strategy(std::size_t fault) {
-  absl::StatusOr<native::State> restored = decode_strategy_state(checkpoint, "checkpoint");
+  absl::StatusOr<strategy::State> restored = decode_strategy_state(checkpoint, "checkpoint");
   Q50_CHECK(restored.ok(), "the strategy checkpoint does not decode");
   state = *std::move(restored);
   strategy_down = false;
@@ -915,7 +915,7 @@ EngineSummary Engine::Impl::run() {
     const EventQueue<Payload>::Entry entry = queue.pop();
     ++summary.events;
     if (entry.payload == 0) {
-      const native::Bar bar = next_bar;
+      const strategy::Bar bar = next_bar;
       if (faulty) {
         on_bar_faulty(bar);
       } else {

@@ -57,7 +57,7 @@
 #include <string>
 #include <vector>
 
-#include "core/q50_strategy.h"
+#include "core/strategy.h"
 #include "core/signal_lookup.h"
 #include "core/timestamp.h"
 #include "sim/exchange.h"
@@ -73,7 +73,7 @@ class MarketSource {
  public:
   virtual ~MarketSource() = default;
   // The next bar; false at the end of the stream.
-  virtual bool next(native::Bar& bar) = 0;
+  virtual bool next(strategy::Bar& bar) = 0;
 };
 
 struct SignalSample {
@@ -112,7 +112,7 @@ class SyntheticSource final : public MarketSource, public SignalSource {
  public:
   SyntheticSource(const SyntheticMarketParams& market, const ForecasterParams& forecaster,
                   OhlcvShape shape = {});
-  bool next(native::Bar& bar) override;
+  bool next(strategy::Bar& bar) override;
   SignalSample at(TimestampNs bar_ts_ns) override;
 
  private:
@@ -158,7 +158,7 @@ struct OrderRecord {
 class EngineSink {
  public:
   virtual ~EngineSink() = default;
-  virtual void on_bar(const native::BarRecord& record) = 0;
+  virtual void on_bar(const strategy::BarRecord& record) = 0;
   virtual void on_fill(const FillRecord& fill) = 0;
   // Once per order (orders are rare next to bars: a sink that does not need them ignores them).
   virtual void on_order(const OrderRecord& /*order*/) {}
@@ -167,7 +167,7 @@ class EngineSink {
 // Counts what it is given and drops it (benchmarks, tests).
 class CountingSink final : public EngineSink {
  public:
-  void on_bar(const native::BarRecord&) override { ++bars; }
+  void on_bar(const strategy::BarRecord&) override { ++bars; }
   void on_fill(const FillRecord&) override { ++fills; }
   std::int64_t bars = 0;
   std::int64_t fills = 0;
@@ -178,7 +178,7 @@ struct EngineConfig {
   ExchangeConfig exchange;
   // The strategy's initial_cash and initial_position are overwritten from
   // exchange.account (one source of truth for the opening balances).
-  native::Params strategy;
+  strategy::Params strategy;
   bool keep_journal_text = false;
   bool check_invariants = true;
   // Faults injected into the run (sim/faults.h documents each kind's semantics). Points and
@@ -220,7 +220,7 @@ struct EngineSummary {
   std::int64_t orders_closed = 0;
   bool order_open_at_end = false;  // the last order got no terminal event (e.g. no next bar)
   std::map<RejectCode, std::int64_t> venue_rejects;  // by code
-  native::Counters strategy;                          // incl. risk rejects/clamps by reason
+  strategy::Counters strategy;                          // incl. risk rejects/clamps by reason
   std::int64_t fees_e8 = 0;
   std::int64_t slippage_e8 = 0;
   std::int64_t final_quote_e8 = 0;

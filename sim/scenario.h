@@ -17,7 +17,7 @@
 #include "core/risk.h"
 #include "core/signal_lookup.h"
 #include "core/sizing.h"
-#include "core/strategy.h"
+#include "core/position_policy.h"
 #include "core/timestamp.h"
 #include "sim/exchange.h"
 #include "sim/market_stream.h"
@@ -106,9 +106,9 @@ struct StrategyConfig {
   SizingSource sizing = SizingSource::kKellyPositionSize;
   HbSizingMethod hb_method = HbSizingMethod::kEnhanced;  // with SizingSource::kHb
   double hb_max_position_pct = 0.5;
-  strategy::HoldPolicy hold = strategy::HoldPolicy::kKeep;
+  HoldPolicy hold = HoldPolicy::kKeep;
   double min_confidence_hold = 1.0;  // with HoldPolicy::kLegacyMinConfidence
-  strategy::PositionRule rule = strategy::PositionRule::kTargetPosition;
+  PositionRule rule = PositionRule::kTargetPosition;
   double max_position_fraction = 0.5;  // |target exposure| <= this * equity, in [0, 10]
   bool allow_short = false;
   MissingSignalPolicy on_missing_signal = MissingSignalPolicy::kHold;

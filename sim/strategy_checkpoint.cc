@@ -31,7 +31,7 @@ void serialize(Archive& ar, KillSwitch& k) {
 
 }  // namespace q50
 
-namespace q50::native {
+namespace q50::strategy {
 
 template <class Archive>
 void serialize(Archive& ar, SignalUpdate& u) {
@@ -55,7 +55,7 @@ void serialize(Archive& ar, Counters& c) {
      c.risk_clamps);
 }
 
-}  // namespace q50::native
+}  // namespace q50::strategy
 
 namespace q50::sim {
 namespace {
@@ -73,14 +73,14 @@ class ViewBuf : public std::streambuf {
 
 // The archive of State, member by member; FeatureStream travels as its Snapshot.
 template <class Archive>
-void archive_state(Archive& ar, FeatureStream::Snapshot& features, native::State& s) {
+void archive_state(Archive& ar, FeatureStream::Snapshot& features, strategy::State& s) {
   ar(features, s.signal, s.cash, s.position, s.last_close, s.kill_switch, s.in_flight,
      s.next_order_id, s.counters);
 }
 
 }  // namespace
 
-std::string encode_strategy_state(const native::State& state) {
+std::string encode_strategy_state(const strategy::State& state) {
   std::ostringstream out;
   out.write(kMagic.data(), static_cast<std::streamsize>(kMagic.size()));
   for (int i = 0; i < 4; ++i) {
@@ -88,14 +88,14 @@ std::string encode_strategy_state(const native::State& state) {
   }
   {
     cereal::PortableBinaryOutputArchive ar(out);
-    native::State copy = state;
+    strategy::State copy = state;
     FeatureStream::Snapshot features = state.features.snapshot();
     archive_state(ar, features, copy);
   }
   return std::move(out).str();
 }
 
-absl::StatusOr<native::State> decode_strategy_state(std::string_view bytes,
+absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
                                                     const std::string& source) {
   const std::size_t header = kMagic.size() + 4;
   if (bytes.size() < header || bytes.substr(0, kMagic.size()) != kMagic) {
@@ -115,7 +115,7 @@ absl::StatusOr<native::State> decode_strategy_state(std::string_view bytes,
   }
   ViewBuf buffer(bytes.substr(header));
   std::istream in(&buffer);
-  native::State state;
+  strategy::State state;
   FeatureStream::Snapshot features;
   try {
     cereal::PortableBinaryInputArchive ar(in);

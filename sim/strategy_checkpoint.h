@@ -1,7 +1,7 @@
 #ifndef Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
 #define Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
 
-// The native strategy's state (core/q50_strategy.h native::State) as bytes, for the engine's
+// The native strategy's state (core/q50_strategy.h strategy::State) as bytes, for the engine's
 // process_crash fault (sim/faults.h): the engine encodes the state every
 // checkpoint_every_bars bars and a restarted strategy decodes it — a real round trip through
 // bytes, so a field the codec forgets shows up as a different run, not as a silent copy.
@@ -15,18 +15,18 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "core/q50_strategy.h"
+#include "core/strategy.h"
 
 namespace q50::sim {
 
 // Bump on any change to what is serialised.
 inline constexpr std::uint32_t kStrategyStateVersion = 1;
 
-std::string encode_strategy_state(const native::State& state);
+std::string encode_strategy_state(const strategy::State& state);
 
 // Bytes made by encode_strategy_state. Bad magic, another version, an unparsable body or
 // trailing bytes: InvalidArgumentError naming `source`.
-absl::StatusOr<native::State> decode_strategy_state(std::string_view bytes,
+absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
                                                     const std::string& source);
 
 }  // namespace q50::sim

@@ -131,8 +131,8 @@ BOOST_AUTO_TEST_CASE(a_minimal_scenario_takes_the_documented_defaults) {
   BOOST_TEST(sc.signals.lookup.max_staleness_ns == 5 * kNsPerMinute);
   BOOST_TEST(sc.signals.percentiles.p70 == 4.007928073406219e-05);
   BOOST_CHECK(sc.strategy.sizing == SizingSource::kKellyPositionSize);
-  BOOST_CHECK(sc.strategy.hold == strategy::HoldPolicy::kKeep);
-  BOOST_CHECK(sc.strategy.rule == strategy::PositionRule::kTargetPosition);
+  BOOST_CHECK(sc.strategy.hold == HoldPolicy::kKeep);
+  BOOST_CHECK(sc.strategy.rule == PositionRule::kTargetPosition);
   BOOST_CHECK(sc.strategy.on_missing_signal == MissingSignalPolicy::kHold);
   BOOST_TEST(sc.risk.max_order_fraction == 0.5);
   BOOST_TEST(sc.risk.max_drawdown_fraction == 1.0);
@@ -217,8 +217,8 @@ BOOST_AUTO_TEST_CASE(signals_file_strategy_and_risk) {
   BOOST_TEST(sc.signals.percentiles.p90 == 3e-6);
   BOOST_CHECK(sc.strategy.sizing == SizingSource::kHb);
   BOOST_CHECK(sc.strategy.hb_method == HbSizingMethod::kRiskParity);
-  BOOST_CHECK(sc.strategy.hold == strategy::HoldPolicy::kAlwaysClose);
-  BOOST_CHECK(sc.strategy.rule == strategy::PositionRule::kLegacyPyramid);
+  BOOST_CHECK(sc.strategy.hold == HoldPolicy::kAlwaysClose);
+  BOOST_CHECK(sc.strategy.rule == PositionRule::kLegacyPyramid);
   BOOST_CHECK(sc.strategy.on_missing_signal == MissingSignalPolicy::kFlat);
   BOOST_CHECK(sc.strategy.risk_mode == RiskMode::kCheck);
   BOOST_TEST(sc.strategy.max_position_fraction == 1.0);

@@ -45,11 +45,11 @@ EngineConfig spot_config(std::uint64_t seed) {
   c.exchange.account = {AccountMode::kSpot, true, 0, 10'000 * kFixedScale};
   c.exchange.fee = {1000, 1000};
   c.exchange.slippage = SlippageModel::existing_system();
-  native::Params& s = c.strategy;
+  strategy::Params& s = c.strategy;
   // BTCUSDT's P30/P70/P90 of vol_risk (spec §3), frozen.
   s.percentiles = {0.0029 * 0.0029, 0.0063 * 0.0063, 0.011 * 0.011};
-  s.sizing = native::SizingRule::kKellyPositionSize;
-  s.hold = strategy::HoldPolicy::kAlwaysClose;
+  s.sizing = strategy::SizingRule::kKellyPositionSize;
+  s.hold = HoldPolicy::kAlwaysClose;
   s.max_abs_fraction = 0.5;
   s.rebalance_min_fraction = 0.02;
   s.lot_size = 1e-5;
@@ -59,7 +59,7 @@ EngineConfig spot_config(std::uint64_t seed) {
 
 struct Run {
   EngineSummary summary;
-  std::vector<native::BarRecord> bars;
+  std::vector<strategy::BarRecord> bars;
   std::vector<FillRecord> fills;
   std::string journal;
 };
@@ -67,7 +67,7 @@ struct Run {
 class RecordingSink final : public EngineSink {
  public:
   explicit RecordingSink(Run& run) : run_(run) {}
-  void on_bar(const native::BarRecord& r) override { run_.bars.push_back(r); }
+  void on_bar(const strategy::BarRecord& r) override { run_.bars.push_back(r); }
   void on_fill(const FillRecord& f) override { run_.fills.push_back(f); }
 
  private:
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(invariants_hold_and_the_run_trades) {
   BOOST_TEST(s.slippage_e8 > 0);
   // Long only in spot: the position never goes below zero, and the final equity is the
   // venue's balances marked at the last close.
-  for (const native::BarRecord& r : run.bars) BOOST_TEST(r.position >= 0.0);
+  for (const strategy::BarRecord& r : run.bars) BOOST_TEST(r.position >= 0.0);
   BOOST_TEST(s.final_position_e8 >= 0);
   BOOST_TEST(s.final_equity_e8 ==
              s.final_quote_e8 + mul_scaled(s.final_position_e8, s.final_mark_e8,
@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(margin_mode_shorts) {
   const Run run = run_synthetic(c, 400);
   BOOST_TEST(run.summary.venue_rejects.empty());
   bool shorted = false;
-  for (const native::BarRecord& r : run.bars) shorted = shorted || r.position < 0;
+  for (const strategy::BarRecord& r : run.bars) shorted = shorted || r.position < 0;
   BOOST_TEST(shorted);
 }
 
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(latency_makes_fills_land_on_a_later_bar) {
   const Run run = run_synthetic(c, 300);
   BOOST_REQUIRE(!run.fills.empty());
   std::vector<TimestampNs> order_bars;
-  for (const native::BarRecord& r : run.bars) {
+  for (const strategy::BarRecord& r : run.bars) {
     if (r.order_qty != 0.0) order_bars.push_back(r.ts_ns);
   }
   // An order sent at the last bar never meets a next bar: it is still open when the run ends.
@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(latency_makes_fills_land_on_a_later_bar) {
     BOOST_TEST(run.fills[i].ts_ns == order_bars[i] + kNsPerHour);
   }
   std::int64_t waiting = 0;
-  for (const native::BarRecord& r : run.bars) waiting += r.waiting ? 1 : 0;
+  for (const strategy::BarRecord& r : run.bars) waiting += r.waiting ? 1 : 0;
   BOOST_TEST(waiting == static_cast<std::int64_t>(run.fills.size()));
   BOOST_TEST(run.summary.orders == run.summary.fills + (open_at_end ? 1 : 0));
   BOOST_TEST(run.summary.strategy.bars_waiting == waiting);
@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(long_latency_fills_after_the_next_bar) {
   const Run run = run_synthetic(c, 300);
   BOOST_REQUIRE(!run.fills.empty());
   std::size_t f = 0;
-  for (const native::BarRecord& r : run.bars) {
+  for (const strategy::BarRecord& r : run.bars) {
     if (r.order_qty == 0.0) continue;
     BOOST_REQUIRE(f < run.fills.size());
     BOOST_TEST(run.fills[f].ts_ns == r.ts_ns + 90 * kNsPerMinute);
@@ -241,25 +241,25 @@ BOOST_AUTO_TEST_CASE(an_outage_window_yields_counted_rejects) {
 // In-memory rows through SignalCursor give the same run as the streaming forecaster.
 class VectorMarket final : public MarketSource {
  public:
-  explicit VectorMarket(std::vector<native::Bar> bars) : bars_(std::move(bars)) {}
-  bool next(native::Bar& bar) override {
+  explicit VectorMarket(std::vector<strategy::Bar> bars) : bars_(std::move(bars)) {}
+  bool next(strategy::Bar& bar) override {
     if (i_ >= bars_.size()) return false;
     bar = bars_[i_++];
     return true;
   }
 
  private:
-  std::vector<native::Bar> bars_;
+  std::vector<strategy::Bar> bars_;
   std::size_t i_ = 0;
 };
 
 BOOST_AUTO_TEST_CASE(row_signal_source_matches_the_streaming_forecaster) {
   const EngineConfig c = spot_config(9);
   SyntheticSource source(market_params(9, 250), forecaster_params(9));
-  std::vector<native::Bar> bars;
+  std::vector<strategy::Bar> bars;
   std::vector<TimestampNs> ts;
   std::vector<double> q10, q50, q90;
-  native::Bar bar;
+  strategy::Bar bar;
   while (source.next(bar)) {
     bars.push_back(bar);
     const SignalSample s = source.at(bar.ts_ns);
@@ -280,7 +280,7 @@ BOOST_AUTO_TEST_CASE(row_signal_source_matches_the_streaming_forecaster) {
 // Rows every other hour with a 1 h staleness allowance: odd bars see a stale row; without
 // the allowance they see none.
 BOOST_AUTO_TEST_CASE(row_signal_source_reports_stale_rows) {
-  std::vector<native::Bar> bars;
+  std::vector<strategy::Bar> bars;
   std::vector<TimestampNs> ts;
   std::vector<double> q10, q50, q90;
   for (int i = 0; i < 20; ++i) {

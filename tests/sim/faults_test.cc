@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/q50_strategy.h"
+#include "core/strategy.h"
 #include "sim/engine.h"
 #include "sim/strategy_checkpoint.h"
 #include "sim/synthetic_market.h"
@@ -45,10 +45,10 @@ EngineConfig spot_config(std::uint64_t seed) {
   c.exchange.account = {AccountMode::kSpot, true, 0, 10'000 * kFixedScale};
   c.exchange.slippage = SlippageModel::existing_system();
   c.exchange.latency = LatencyModel::constant(50'000'000);
-  native::Params& s = c.strategy;
+  strategy::Params& s = c.strategy;
   s.percentiles = {0.0029 * 0.0029, 0.0063 * 0.0063, 0.011 * 0.011};
-  s.sizing = native::SizingRule::kKellyPositionSize;
-  s.hold = strategy::HoldPolicy::kAlwaysClose;
+  s.sizing = strategy::SizingRule::kKellyPositionSize;
+  s.hold = HoldPolicy::kAlwaysClose;
   s.max_abs_fraction = 0.5;
   s.rebalance_min_fraction = 0.02;
   s.limits = {0.6, 0.6, 1.0, 0.5, 1e-5, 5.0};
@@ -253,33 +253,33 @@ BOOST_AUTO_TEST_CASE(duplicate_and_out_of_order_bars_are_dropped) {
 
 BOOST_AUTO_TEST_CASE(the_strategy_checkpoint_round_trips_bit_exactly) {
   const EngineConfig c = spot_config(7);
-  native::State state = native::initial_state(c.strategy);
+  strategy::State state = strategy::initial_state(c.strategy);
   SyntheticFeed feed(market_params(3), forecaster_params(3), {});
   SyntheticOhlcv b;
   QuantileForecast q{};
-  native::Commands commands;
+  strategy::Commands commands;
   for (int i = 0; i < 40 && feed.next(b, q); ++i) {
-    native::advance(state, native::SignalUpdate{b.ts_ns, q.q10, q.q50, q.q90}, c.strategy,
+    strategy::advance(state, strategy::SignalUpdate{b.ts_ns, q.q10, q.q50, q.q90}, c.strategy,
                     commands);
-    native::advance(state, native::Bar{b.ts_ns, b.open, b.high, b.low, b.close, b.volume},
+    strategy::advance(state, strategy::Bar{b.ts_ns, b.open, b.high, b.low, b.close, b.volume},
                     c.strategy, commands);
     if (state.in_flight.active) {
-      native::advance(state, native::Rejected{b.ts_ns, state.in_flight.order_id, -2010},
+      strategy::advance(state, strategy::Rejected{b.ts_ns, state.in_flight.order_id, -2010},
                       c.strategy, commands);
     }
   }
   BOOST_TEST(state.counters.bars == 40);
   const std::string bytes = encode_strategy_state(state);
-  const absl::StatusOr<native::State> back = decode_strategy_state(bytes, "mem");
+  const absl::StatusOr<strategy::State> back = decode_strategy_state(bytes, "mem");
   BOOST_REQUIRE(back.ok());
   BOOST_TEST(encode_strategy_state(*back) == bytes);
   // Both continue identically: the restored FeatureStream included.
-  native::State original = state;
-  native::State restored = *back;
+  strategy::State original = state;
+  strategy::State restored = *back;
   while (feed.next(b, q)) {
-    const native::Bar bar{b.ts_ns, b.open, b.high, b.low, b.close, b.volume};
-    native::advance(original, bar, c.strategy, commands);
-    native::advance(restored, bar, c.strategy, commands);
+    const strategy::Bar bar{b.ts_ns, b.open, b.high, b.low, b.close, b.volume};
+    strategy::advance(original, bar, c.strategy, commands);
+    strategy::advance(restored, bar, c.strategy, commands);
     if (original.counters.bars == 60) break;
   }
   BOOST_TEST(encode_strategy_state(original) == encode_strategy_state(restored));
@@ -288,7 +288,7 @@ BOOST_AUTO_TEST_CASE(the_strategy_checkpoint_round_trips_bit_exactly) {
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_checkpoint_is_refused) {
-  const std::string bytes = encode_strategy_state(native::State{});
+  const std::string bytes = encode_strategy_state(strategy::State{});
   BOOST_TEST(!decode_strategy_state("nope", "x").ok());
   BOOST_TEST(!decode_strategy_state(bytes.substr(0, bytes.size() - 3), "x").ok());
   BOOST_TEST(!decode_strategy_state(bytes + "z", "x").ok());

@@ -1,4 +1,4 @@
-#include "sim/replay.h"
+#include "sim/legacy/replay.h"
 
 #include <bit>
 #include <charconv>
@@ -16,9 +16,9 @@
 namespace q50::sim {
 namespace {
 
-using strategy::Command;
-using strategy::MarketBar;
-using strategy::StrategyProfile;
+using legacy::Command;
+using legacy::MarketBar;
+using legacy::StrategyProfile;
 
 using SimEvent = ReplayEvent;
 
@@ -61,13 +61,13 @@ class Line {
   std::string& buf_;
 };
 
-std::string_view purpose_name(strategy::OrderPurpose p) {
+std::string_view purpose_name(legacy::OrderPurpose p) {
   switch (p) {
-    case strategy::OrderPurpose::kDirectional:
+    case legacy::OrderPurpose::kDirectional:
       return "DIRECTIONAL";
-    case strategy::OrderPurpose::kNeutralClose:
+    case legacy::OrderPurpose::kNeutralClose:
       return "NEUTRAL_CLOSE";
-    case strategy::OrderPurpose::kBacktestEnd:
+    case legacy::OrderPurpose::kBacktestEnd:
       return "BACKTEST_END";
   }
   return "DIRECTIONAL";
@@ -81,7 +81,7 @@ class Simulator {
         hb_(config.params.profile == StrategyProfile::kLegacyHummingbot),
         venue_(config.venue),
         journal_(config.keep_journal_text),
-        state_(strategy::initial_state(config.params, config.venue.initial_cash)) {
+        state_(legacy::initial_state(config.params, config.venue.initial_cash)) {
     line_.reserve(256);
     if (hb_) {
       out_.hb_bars.reserve(bars.size());
@@ -165,14 +165,14 @@ class Simulator {
     Q50_CHECK(e.ts_ns >= last_ts_ns_, "invariant: simulated time ran backwards");
     last_ts_ns_ = e.ts_ns;
     ++out_.events;
-    const strategy::Event ev = to_strategy_event(e);
-    strategy::StepResult r = strategy::step(state_, ev, config_.params);
+    const legacy::Event ev = to_strategy_event(e);
+    legacy::StepResult r = legacy::step(state_, ev, config_.params);
     state_ = r.state;
     for (const Command& c : r.commands) execute(c, e.ts_ns);
     check_ledger();
   }
 
-  strategy::Event to_strategy_event(const EventQueue<SimEvent>::Entry& e) {
+  legacy::Event to_strategy_event(const EventQueue<SimEvent>::Entry& e) {
     switch (e.payload.kind) {
       case SimEvent::Kind::kBar:
         return on_bar(e.payload.bar);
@@ -181,13 +181,13 @@ class Simulator {
       case SimEvent::Kind::kEnd:
         Line(line_).kind("end").i64("ts", e.ts_ns);
         journal_.append(line_);
-        return strategy::EndOfData{e.ts_ns};
+        return legacy::EndOfData{e.ts_ns};
     }
     Q50_CHECK(false, "unknown simulator event");
-    return strategy::EndOfData{e.ts_ns};
+    return legacy::EndOfData{e.ts_ns};
   }
 
-  strategy::Event on_bar(std::size_t i) {
+  legacy::Event on_bar(std::size_t i) {
     const MarketBar& bar = bars_[i];
     Q50_CHECK(bar.index == static_cast<std::int64_t>(i), "bar index out of order");
     if (i + 1 < bars_.size()) {
@@ -203,7 +203,7 @@ class Simulator {
     return bar;
   }
 
-  strategy::Event on_venue(const LegacyVenueEvent& v) {
+  legacy::Event on_venue(const LegacyVenueEvent& v) {
     if (const auto* f = std::get_if<LegacyFill>(&v)) {
       // Invariant: a fill never exceeds its order; the legacy venue fills completely.
       Q50_CHECK(std::fabs(f->qty) <= std::fabs(order_qty_) && f->qty == order_qty_,
@@ -212,18 +212,18 @@ class Simulator {
           .f64("fee", f->fee).f64("slip", f->slippage).f64("cash", f->cash_after)
           .f64("pos", f->position_after);
       journal_.append(line_);
-      return strategy::OrderFilled{f->ts_ns, f->qty, f->price, f->fee, f->slippage,
+      return legacy::OrderFilled{f->ts_ns, f->qty, f->price, f->fee, f->slippage,
                                    f->cash_after, f->position_after};
     }
     const auto& rj = std::get<LegacyReject>(v);
     Line(line_).kind("reject").i64("ts", rj.ts_ns).f64("qty", rj.qty).f64("cost", rj.cost)
         .f64("cash", rj.cash);
     journal_.append(line_);
-    return strategy::OrderRejected{rj.ts_ns, rj.qty};
+    return legacy::OrderRejected{rj.ts_ns, rj.qty};
   }
 
   void execute(const Command& c, TimestampNs now_ns) {
-    if (const auto* o = std::get_if<strategy::SubmitMarketOrder>(&c)) {
+    if (const auto* o = std::get_if<legacy::SubmitMarketOrder>(&c)) {
       Q50_CHECK(hb_, "only the HB profile sends orders");
       order_qty_ = o->qty;
       Line(line_).kind("order").f64("qty", o->qty).str("purpose", purpose_name(o->purpose));
@@ -231,38 +231,38 @@ class Simulator {
       const LegacyVenueEvent resp = venue_.submit(o->qty, now_ns);
       const TimestampNs ts = std::visit([](const auto& x) { return x.ts_ns; }, resp);
       queue_.push(ts, Priority::kVenueResponse, SimEvent{SimEvent::Kind::kVenue, 0, resp});
-    } else if (const auto* h = std::get_if<strategy::HbHoldRecord>(&c)) {
-      Line(line_).kind("hold").str("reason", strategy::hold_reason_name(h->reason))
+    } else if (const auto* h = std::get_if<legacy::HbHoldRecord>(&c)) {
+      Line(line_).kind("hold").str("reason", legacy::hold_reason_name(h->reason))
           .f64("pv", h->portfolio_value);
       journal_.append(line_);
       out_.hb_holds.push_back(*h);
-    } else if (const auto* t = std::get_if<strategy::HbTradeRecord>(&c)) {
+    } else if (const auto* t = std::get_if<legacy::HbTradeRecord>(&c)) {
       check_trade(*t);
       Line(line_).kind("trade").f64("pnl", t->pnl).f64("entry", t->entry_price);
       journal_.append(line_);
       out_.hb_trades.push_back(*t);
-    } else if (const auto* b = std::get_if<strategy::HbBarRecord>(&c)) {
+    } else if (const auto* b = std::get_if<legacy::HbBarRecord>(&c)) {
       check_bar(*b);
       Line(line_).kind("record").f64("pv", b->portfolio_value).f64("pnl", b->pnl);
       journal_.append(line_);
       out_.hb_bars.push_back(*b);
     } else {
-      record_qb(std::get<strategy::QbRowRecord>(c));
+      record_qb(std::get<legacy::QbRowRecord>(c));
     }
   }
 
-  void record_qb(const strategy::QbRowRecord& q) {
+  void record_qb(const legacy::QbRowRecord& q) {
     Q50_CHECK(q.portfolio_value == state_.qb.capital || std::isnan(q.portfolio_value),
               "invariant: QB record's portfolio value differs from the capital");
     Q50_CHECK(!(std::fabs(q.position_after) > config_.params.qb.sizing.position_limit),
               "invariant: QB position beyond position_limit");
-    Line(line_).kind("qb").str("side", strategy::qb_side_name(q.side))
+    Line(line_).kind("qb").str("side", legacy::qb_side_name(q.side))
         .f64("pos", q.position_after).f64("capital", q.portfolio_value).f64("pnl", q.pnl);
     journal_.append(line_);
     out_.qb_rows.push_back(q);
   }
 
-  void check_bar(const strategy::HbBarRecord& b) const {
+  void check_bar(const legacy::HbBarRecord& b) const {
     Q50_CHECK(b.balance == venue_.cash() && b.position == venue_.position(),
               "invariant: bar record's balance/position differ from the ledger");
     const double equity = venue_.cash() + venue_.position() * b.price;
@@ -270,7 +270,7 @@ class Simulator {
               "invariant: cash + position value != portfolio value");
   }
 
-  void check_trade(const strategy::HbTradeRecord& t) const {
+  void check_trade(const legacy::HbTradeRecord& t) const {
     Q50_CHECK(t.balance_after == venue_.cash() && t.position_after == venue_.position(),
               "invariant: trade record differs from the ledger");
     Q50_CHECK(t.quantity <= std::fabs(order_qty_), "invariant: trade exceeds its order");
@@ -279,7 +279,7 @@ class Simulator {
   void check_ledger() const {
     // While an order is in flight the venue has applied it and the strategy has not heard yet.
     if (!hb_ || state_.hb.pending.active) return;
-    const strategy::HbState& s = state_.hb;
+    const legacy::HbState& s = state_.hb;
     Q50_CHECK((s.cash == venue_.cash() || (std::isnan(s.cash) && std::isnan(venue_.cash()))) &&
                   s.position == venue_.position(),
               "invariant: the strategy's account mirror differs from the venue's ledger");
@@ -291,7 +291,7 @@ class Simulator {
   LegacyMarginVenue venue_;
   Journal journal_;
   EventQueue<SimEvent> queue_;
-  strategy::StrategyState state_;
+  legacy::StrategyState state_;
   ReplayResult out_;
   std::string line_;
   TimestampNs last_ts_ns_ = INT64_MIN;
@@ -323,14 +323,14 @@ absl::Status check_state_fits(std::span<const MarketBar> bars, const ReplayState
 
 }  // namespace
 
-ReplayResult run_replay(std::span<const strategy::MarketBar> bars, const ReplayConfig& config) {
+ReplayResult run_replay(std::span<const legacy::MarketBar> bars, const ReplayConfig& config) {
   Simulator sim(bars, config);
   sim.start();
   sim.run_until(kNoStop);
   return sim.finish();
 }
 
-absl::StatusOr<ReplayState> run_replay_until(std::span<const strategy::MarketBar> bars,
+absl::StatusOr<ReplayState> run_replay_until(std::span<const legacy::MarketBar> bars,
                                              const ReplayConfig& config, std::uint64_t events) {
   Q50_CHECK(events >= 1, "run_replay_until: stop after at least one event");
   Simulator sim(bars, config);
@@ -342,7 +342,7 @@ absl::StatusOr<ReplayState> run_replay_until(std::span<const strategy::MarketBar
   return sim.capture();
 }
 
-absl::StatusOr<ReplayResult> resume_replay(std::span<const strategy::MarketBar> bars,
+absl::StatusOr<ReplayResult> resume_replay(std::span<const legacy::MarketBar> bars,
                                            const ReplayConfig& config, ReplayState state) {
   if (auto st = check_state_fits(bars, state); !st.ok()) return st;
   Simulator sim(bars, config);

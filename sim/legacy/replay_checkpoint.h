@@ -1,5 +1,5 @@
-#ifndef Q50SIM_SIM_CHECKPOINT_H_
-#define Q50SIM_SIM_CHECKPOINT_H_
+#ifndef Q50SIM_SIM_LEGACY_REPLAY_CHECKPOINT_H_
+#define Q50SIM_SIM_LEGACY_REPLAY_CHECKPOINT_H_
 
 // Checkpoints of the legacy replay simulator (sim/replay.h) as bytes: a run stopped after
 // event K, written to a file, and resumed in a fresh process ends with the uninterrupted
@@ -23,8 +23,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "core/strategy.h"
-#include "sim/replay.h"
+#include "core/legacy/strategy.h"
+#include "sim/legacy/replay.h"
 
 namespace q50::sim {
 
@@ -34,7 +34,7 @@ inline constexpr std::uint32_t kCheckpointVersion = 1;
 // What run a checkpoint belongs to. A resume refuses a checkpoint whose header differs from
 // its own run's (other input, other config, other profile, other seed).
 struct CheckpointHeader {
-  strategy::StrategyProfile profile = strategy::StrategyProfile::kLegacyHummingbot;
+  legacy::StrategyProfile profile = legacy::StrategyProfile::kLegacyHummingbot;
   std::uint64_t input_hash = 0;   // FNV-1a 64 of the input file's bytes
   std::uint64_t config_hash = 0;  // FNV-1a 64 of the config file's bytes
   std::uint64_t seed = 0;
@@ -61,4 +61,4 @@ absl::Status check_same_run(const CheckpointHeader& checkpoint, const Checkpoint
 
 }  // namespace q50::sim
 
-#endif  // Q50SIM_SIM_CHECKPOINT_H_
+#endif  // Q50SIM_SIM_LEGACY_REPLAY_CHECKPOINT_H_

@@ -1,4 +1,4 @@
-#include "sim/legacy_venue.h"
+#include "sim/legacy/venue.h"
 
 #include "core/check.h"
 

@@ -1,5 +1,5 @@
-#ifndef Q50SIM_TESTS_SIM_REPLAY_AGREEMENT_H_
-#define Q50SIM_TESTS_SIM_REPLAY_AGREEMENT_H_
+#ifndef Q50SIM_TESTS_SIM_LEGACY_REPLAY_AGREEMENT_H_
+#define Q50SIM_TESTS_SIM_LEGACY_REPLAY_AGREEMENT_H_
 
 // Shared by the replay agreement and determinism tests: runs `q50sim replay` on a reference
 // case and compares its files with the case's expected_* files, column by column, by row
@@ -183,4 +183,4 @@ inline void compare_metrics(const std::string& label, const std::string& got_pat
 
 }  // namespace q50::replay_test
 
-#endif  // Q50SIM_TESTS_SIM_REPLAY_AGREEMENT_H_
+#endif  // Q50SIM_TESTS_SIM_LEGACY_REPLAY_AGREEMENT_H_

@@ -1,5 +1,5 @@
-#ifndef Q50SIM_SIM_REPLAY_H_
-#define Q50SIM_SIM_REPLAY_H_
+#ifndef Q50SIM_SIM_LEGACY_REPLAY_H_
+#define Q50SIM_SIM_LEGACY_REPLAY_H_
 
 #include <climits>
 #include <cstdint>
@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/strategy.h"
+#include "core/legacy/strategy.h"
 #include "sim/event_queue.h"
-#include "sim/legacy_venue.h"
+#include "sim/legacy/venue.h"
 #include "sim/prng.h"
 
 // The simulator loop of the legacy replay profiles: bars enter the EventQueue as market data,
@@ -47,16 +47,16 @@
 namespace q50::sim {
 
 struct ReplayConfig {
-  strategy::StrategyParams params;
+  legacy::StrategyParams params;
   LegacyVenueConfig venue;  // HB only; initial_cash is the strategy's starting cash too
   bool keep_journal_text = false;
 };
 
 struct ReplayResult {
-  std::vector<strategy::HbBarRecord> hb_bars;
-  std::vector<strategy::HbTradeRecord> hb_trades;
-  std::vector<strategy::HbHoldRecord> hb_holds;
-  std::vector<strategy::QbRowRecord> qb_rows;
+  std::vector<legacy::HbBarRecord> hb_bars;
+  std::vector<legacy::HbTradeRecord> hb_trades;
+  std::vector<legacy::HbHoldRecord> hb_holds;
+  std::vector<legacy::QbRowRecord> qb_rows;
   double final_cash = 0;      // HB: the venue's ledger after BACKTEST_END
   double final_position = 0;  // HB
   std::uint64_t fingerprint = 0;
@@ -76,7 +76,7 @@ struct ReplayEvent {
 // The bars and the ReplayConfig are not part of it; they come from the run's input files
 // (sim/checkpoint.h pins those files by hash).
 struct ReplayState {
-  strategy::StrategyState strategy;
+  legacy::StrategyState strategy;
   LegacyVenueLedger venue;
   std::vector<EventQueue<ReplayEvent>::Entry> queue;  // in pop order
   TimestampNs queue_now_ns = INT64_MIN;
@@ -91,20 +91,20 @@ struct ReplayState {
 
 // Runs bars (non-empty, timestamps strictly increasing, indices 0..n-1; checked) through the
 // simulator.
-ReplayResult run_replay(std::span<const strategy::MarketBar> bars, const ReplayConfig& config);
+ReplayResult run_replay(std::span<const legacy::MarketBar> bars, const ReplayConfig& config);
 
 // Runs the first `events` (>= 1) events of the same run and returns the state there, or
 // OutOfRangeError naming the run's event count when it has fewer events.
-absl::StatusOr<ReplayState> run_replay_until(std::span<const strategy::MarketBar> bars,
+absl::StatusOr<ReplayState> run_replay_until(std::span<const legacy::MarketBar> bars,
                                              const ReplayConfig& config, std::uint64_t events);
 
 // Continues a run from `state` (made by run_replay_until with the same bars and config) to its
 // end. The result's records include those of `state`; its journal_text (keep_journal_text)
 // holds only the lines written after the resume. A state that cannot belong to these bars
 // (a bar index out of range, an event before the queue's time) is InvalidArgumentError.
-absl::StatusOr<ReplayResult> resume_replay(std::span<const strategy::MarketBar> bars,
+absl::StatusOr<ReplayResult> resume_replay(std::span<const legacy::MarketBar> bars,
                                            const ReplayConfig& config, ReplayState state);
 
 }  // namespace q50::sim
 
-#endif  // Q50SIM_SIM_REPLAY_H_
+#endif  // Q50SIM_SIM_LEGACY_REPLAY_H_

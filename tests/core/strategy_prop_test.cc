@@ -10,9 +10,9 @@
 #include <variant>
 #include <vector>
 
-#include "core/q50_strategy.h"
+#include "core/strategy.h"
 
-namespace q50::native {
+namespace q50::strategy {
 namespace {
 
 constexpr TimestampNs kHourNs = 3'600'000'000'000;
@@ -30,10 +30,10 @@ Params any_params() {
   p.hb_method = *rc::gen::element(HbSizingMethod::kSimple, HbSizingMethod::kKelly,
                                   HbSizingMethod::kVolatility, HbSizingMethod::kSharpe,
                                   HbSizingMethod::kRiskParity, HbSizingMethod::kEnhanced);
-  p.hold = *rc::gen::element(strategy::HoldPolicy::kAlwaysClose, strategy::HoldPolicy::kKeep,
-                             strategy::HoldPolicy::kLegacyMinConfidence);
-  p.rule = *rc::gen::element(strategy::PositionRule::kTargetPosition,
-                             strategy::PositionRule::kLegacyPyramid);
+  p.hold = *rc::gen::element(HoldPolicy::kAlwaysClose, HoldPolicy::kKeep,
+                             HoldPolicy::kLegacyMinConfidence);
+  p.rule = *rc::gen::element(PositionRule::kTargetPosition,
+                             PositionRule::kLegacyPyramid);
   p.max_abs_fraction = *grid(0, 150, 0.01);
   p.allow_short = *rc::gen::arbitrary<bool>();
   p.no_signal = *rc::gen::element(NoSignalPolicy::kKeep, NoSignalPolicy::kFlat);
@@ -168,4 +168,4 @@ RC_BOOST_PROP(prop_closing_is_mirror_symmetric, ()) {
 }
 
 }  // namespace
-}  // namespace q50::native
+}  // namespace q50::strategy

@@ -9,7 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "tests/sim/replay_agreement.h"
+#include "tests/sim/legacy/replay_agreement.h"
 
 namespace q50 {
 namespace {

@@ -3,7 +3,7 @@
 // tier_performance and probability_calibration) against expected_metrics.json (README §6, §7).
 #include <boost/test/unit_test.hpp>
 
-#include "tests/sim/replay_agreement.h"
+#include "tests/sim/legacy/replay_agreement.h"
 
 namespace q50 {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/checkpoint.h"
+#include "sim/legacy/replay_checkpoint.h"
 
 #include <array>
 #include <cstring>
@@ -23,7 +23,7 @@
 // these structs must be added here (and kCheckpointVersion bumped), or a resumed run would
 // silently start from its default — the checkpoint property test would then fail.
 
-namespace q50::strategy {
+namespace q50::legacy {
 
 template <class Archive>
 void serialize(Archive& ar, MarketBar& b) {
@@ -82,7 +82,7 @@ void serialize(Archive& ar, QbRowRecord& q) {
      q.slippage_cost, q.portfolio_value, q.drawdown);
 }
 
-}  // namespace q50::strategy
+}  // namespace q50::legacy
 
 namespace q50::sim {
 
@@ -235,8 +235,8 @@ absl::Status check_same_run(const CheckpointHeader& checkpoint, const Checkpoint
                                          "); refusing to resume");
   };
   if (checkpoint.profile != run.profile) {
-    return refuse("profile", std::string(strategy::profile_name(checkpoint.profile)),
-                  std::string(strategy::profile_name(run.profile)));
+    return refuse("profile", std::string(legacy::profile_name(checkpoint.profile)),
+                  std::string(legacy::profile_name(run.profile)));
   }
   if (checkpoint.input_hash != run.input_hash) {
     return refuse("input file", "FNV-1a " + hex(checkpoint.input_hash),

@@ -13,14 +13,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include "io/backtest_input.h"
-#include "sim/checkpoint.h"
-#include "sim/replay.h"
+#include "sim/legacy/replay_checkpoint.h"
+#include "sim/legacy/replay.h"
 #include "tests/support/test_env.h"
 
 namespace q50::sim {
 namespace {
 
-using strategy::MarketBar;
+using legacy::MarketBar;
 
 std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 
@@ -56,12 +56,12 @@ MarketBar sample_bar(std::int64_t i) {
 // One of every piece a checkpoint holds, no member at its default.
 ReplayCheckpoint sample_checkpoint() {
   ReplayCheckpoint c;
-  c.header = {strategy::StrategyProfile::kLegacyQuantile, 0x0123456789abcdefULL, 42, 987654321};
+  c.header = {legacy::StrategyProfile::kLegacyQuantile, 0x0123456789abcdefULL, 42, 987654321};
   ReplayState& s = c.state;
   s.strategy.hb = {next_value(), next_value(), next_value(), true, next_value(), next_value(),
                    true, {}};
-  s.strategy.hb.pending = {true, strategy::OrderPurpose::kNeutralClose,
-                           {strategy::HbDirection::kShort, next_value(), next_value(),
+  s.strategy.hb.pending = {true, legacy::OrderPurpose::kNeutralClose,
+                           {legacy::HbDirection::kShort, next_value(), next_value(),
                             next_value(), next_value(), next_value(), next_value()},
                            sample_bar(5)};
   s.strategy.qb = {next_value(), next_value(), next_value(), next_value(), 77};
@@ -82,17 +82,17 @@ ReplayCheckpoint sample_checkpoint() {
   s.last_ts_ns = 9;
   s.order_qty = next_value();
   s.so_far.hb_bars = {{3, next_value(),
-                       {strategy::HbDirection::kLong, next_value(), next_value(), next_value(),
+                       {legacy::HbDirection::kLong, next_value(), next_value(), next_value(),
                         next_value(), next_value(), next_value()},
-                       true, strategy::HoldReason::kShortHold, next_value(), next_value(),
+                       true, legacy::HoldReason::kShortHold, next_value(), next_value(),
                        next_value(), next_value()}};
-  s.so_far.hb_trades = {{4, false, strategy::OrderPurpose::kBacktestEnd,
-                         strategy::HbDirection::kShort, next_value(), next_value(), next_value(),
+  s.so_far.hb_trades = {{4, false, legacy::OrderPurpose::kBacktestEnd,
+                         legacy::HbDirection::kShort, next_value(), next_value(), next_value(),
                          next_value(), next_value(), next_value(), next_value(), next_value(),
                          next_value()}};
-  s.so_far.hb_holds = {{5, strategy::HoldReason::kLongNoPosition, next_value(), next_value(),
+  s.so_far.hb_holds = {{5, legacy::HoldReason::kLongNoPosition, next_value(), next_value(),
                         next_value()}};
-  s.so_far.qb_rows = {{6, strategy::QbSide::kLiquidate, next_value(), next_value(), next_value(),
+  s.so_far.qb_rows = {{6, legacy::QbSide::kLiquidate, next_value(), next_value(), next_value(),
                        next_value(), next_value(), next_value(), -4, next_value(), next_value(),
                        next_value(), next_value(), next_value(), next_value(), next_value()}};
   s.so_far.events = 29;
@@ -112,19 +112,19 @@ void check_same(const MarketBar& a, const MarketBar& b) {
   }
 }
 
-void check_same(const strategy::HbSignal& a, const strategy::HbSignal& b) {
+void check_same(const legacy::HbSignal& a, const legacy::HbSignal& b) {
   BOOST_TEST((a.direction == b.direction));
-  for (auto m : {&strategy::HbSignal::target_pct, &strategy::HbSignal::confidence,
-                 &strategy::HbSignal::prob_up, &strategy::HbSignal::prob_down_adj,
-                 &strategy::HbSignal::prob_neutral, &strategy::HbSignal::prob_up_adj}) {
+  for (auto m : {&legacy::HbSignal::target_pct, &legacy::HbSignal::confidence,
+                 &legacy::HbSignal::prob_up, &legacy::HbSignal::prob_down_adj,
+                 &legacy::HbSignal::prob_neutral, &legacy::HbSignal::prob_up_adj}) {
     Q50_SAME(a.*m, b.*m);
   }
 }
 
-void check_same(const strategy::StrategyState& a, const strategy::StrategyState& b) {
-  for (auto m : {&strategy::HbState::cash, &strategy::HbState::position,
-                 &strategy::HbState::entry_price, &strategy::HbState::prev_price,
-                 &strategy::HbState::last_price}) {
+void check_same(const legacy::StrategyState& a, const legacy::StrategyState& b) {
+  for (auto m : {&legacy::HbState::cash, &legacy::HbState::position,
+                 &legacy::HbState::entry_price, &legacy::HbState::prev_price,
+                 &legacy::HbState::last_price}) {
     Q50_SAME(a.hb.*m, b.hb.*m);
   }
   BOOST_TEST(a.hb.has_prev == b.hb.has_prev);
@@ -133,8 +133,8 @@ void check_same(const strategy::StrategyState& a, const strategy::StrategyState&
   BOOST_TEST((a.hb.pending.purpose == b.hb.pending.purpose));
   check_same(a.hb.pending.signal, b.hb.pending.signal);
   check_same(a.hb.pending.bar, b.hb.pending.bar);
-  for (auto m : {&strategy::QbState::capital, &strategy::QbState::position,
-                 &strategy::QbState::cumulative_pnl, &strategy::QbState::peak}) {
+  for (auto m : {&legacy::QbState::capital, &legacy::QbState::position,
+                 &legacy::QbState::cumulative_pnl, &legacy::QbState::peak}) {
     Q50_SAME(a.qb.*m, b.qb.*m);
   }
   BOOST_TEST(a.qb.bars == b.qb.bars);
@@ -167,9 +167,9 @@ void check_same_records(const ReplayResult& a, const ReplayResult& b) {
     check_same(x.signal, y.signal);
     BOOST_TEST(x.traded == y.traded);
     BOOST_TEST((x.hold_reason == y.hold_reason));
-    for (auto m : {&strategy::HbBarRecord::price, &strategy::HbBarRecord::balance,
-                   &strategy::HbBarRecord::position, &strategy::HbBarRecord::portfolio_value,
-                   &strategy::HbBarRecord::pnl}) {
+    for (auto m : {&legacy::HbBarRecord::price, &legacy::HbBarRecord::balance,
+                   &legacy::HbBarRecord::position, &legacy::HbBarRecord::portfolio_value,
+                   &legacy::HbBarRecord::pnl}) {
       Q50_SAME(x.*m, y.*m);
     }
   }
@@ -180,7 +180,7 @@ void check_same_records(const ReplayResult& a, const ReplayResult& b) {
     BOOST_TEST(x.buy == y.buy);
     BOOST_TEST((x.purpose == y.purpose));
     BOOST_TEST((x.signal == y.signal));
-    using T = strategy::HbTradeRecord;
+    using T = legacy::HbTradeRecord;
     for (auto m : {&T::quantity, &T::price, &T::fee_cost, &T::slippage_cost, &T::position_before,
                    &T::position_after, &T::balance_after, &T::pnl, &T::entry_price}) {
       Q50_SAME(x.*m, y.*m);
@@ -191,7 +191,7 @@ void check_same_records(const ReplayResult& a, const ReplayResult& b) {
     const auto &x = a.hb_holds[i], &y = b.hb_holds[i];
     BOOST_TEST(x.ts_ns == y.ts_ns);
     BOOST_TEST((x.reason == y.reason));
-    using H = strategy::HbHoldRecord;
+    using H = legacy::HbHoldRecord;
     for (auto m : {&H::position, &H::price, &H::portfolio_value}) Q50_SAME(x.*m, y.*m);
   }
   BOOST_REQUIRE(a.qb_rows.size() == b.qb_rows.size());
@@ -200,7 +200,7 @@ void check_same_records(const ReplayResult& a, const ReplayResult& b) {
     BOOST_TEST(x.ts_ns == y.ts_ns);
     BOOST_TEST((x.side == y.side));
     BOOST_TEST(x.tier == y.tier);
-    using Q = strategy::QbRowRecord;
+    using Q = legacy::QbRowRecord;
     for (auto m : {&Q::position_before, &Q::position_after, &Q::spread, &Q::prob_down,
                    &Q::prob_neutral, &Q::prob_up, &Q::tier_confidence, &Q::pnl,
                    &Q::cumulative_pnl, &Q::fee_cost, &Q::slippage_cost, &Q::portfolio_value,
@@ -279,7 +279,7 @@ BOOST_AUTO_TEST_CASE(truncated_damaged_and_foreign_bytes_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_run_is_refused) {
-  const CheckpointHeader run{strategy::StrategyProfile::kLegacyHummingbot, 1, 2, 3};
+  const CheckpointHeader run{legacy::StrategyProfile::kLegacyHummingbot, 1, 2, 3};
   BOOST_TEST(check_same_run(run, run, "a.ckpt").ok());
   const auto refused = [&](CheckpointHeader other, const std::string& what) {
     const absl::Status st = check_same_run(other, run, "a.ckpt");
@@ -287,7 +287,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_run_is_refused) {
     const std::string msg(st.message());
     BOOST_TEST(msg.rfind("a.ckpt: checkpoint was made with another " + what, 0) == 0, msg);
   };
-  refused({strategy::StrategyProfile::kLegacyQuantile, 1, 2, 3}, "profile");
+  refused({legacy::StrategyProfile::kLegacyQuantile, 1, 2, 3}, "profile");
   refused({run.profile, 9, 2, 3}, "input file");
   refused({run.profile, 1, 9, 3}, "config file");
   refused({run.profile, 1, 2, 9}, "seed");
@@ -308,11 +308,11 @@ Case hb_case(const std::string& name) {
   BOOST_REQUIRE_MESSAGE(bars.ok(), bars.status().ToString());
   Case c{std::move(*bars), {}};
   // The mapping app/cmd_replay.cc makes from the config file.
-  c.config.params.profile = strategy::StrategyProfile::kLegacyHummingbot;
+  c.config.params.profile = legacy::StrategyProfile::kLegacyHummingbot;
   c.config.params.hb.max_position_pct = config->max_position_pct;
   c.config.params.hb.min_confidence_hold = config->min_confidence_hold;
-  c.config.params.hb.pnl = config->real_prices ? strategy::PnlFormula::kFromPriceChange
-                                               : strategy::PnlFormula::kFromTruth;
+  c.config.params.hb.pnl = config->real_prices ? legacy::PnlFormula::kFromPriceChange
+                                               : legacy::PnlFormula::kFromTruth;
   c.config.params.hb.options.sizing = config->sizing;
   c.config.venue.initial_cash = config->initial_balance;
   c.config.venue.fee_rate = config->fee_rate;
@@ -326,7 +326,7 @@ Case qb_case(const std::string& name) {
   auto bars = io::read_qb_bars(dir + "/input.csv", *config);
   BOOST_REQUIRE_MESSAGE(bars.ok(), bars.status().ToString());
   Case c{std::move(*bars), {}};
-  c.config.params.profile = strategy::StrategyProfile::kLegacyQuantile;
+  c.config.params.profile = legacy::StrategyProfile::kLegacyQuantile;
   c.config.params.qb = config->params;
   return c;
 }

@@ -13,7 +13,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/boost_test.h>
 
-#include "tests/sim/replay_agreement.h"
+#include "tests/sim/legacy/replay_agreement.h"
 
 namespace q50 {
 namespace {
