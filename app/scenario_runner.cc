@@ -20,7 +20,7 @@
 #include "io/scenario_file.h"
 #include "io/signal_file.h"
 #include "nlohmann/json.hpp"
-#include "sim/fixed_point.h"
+#include "core/fixed_point.h"
 #include "sim/synthetic_market.h"
 
 #ifndef Q50SIM_VERSION
@@ -313,7 +313,7 @@ class CsvStream {
   CsvStream& str(std::string_view s) { return field(s); }
   CsvStream& f64(double v) { return field(std::isnan(v) ? std::string() : io::py_repr(v)); }
   CsvStream& i64(std::int64_t v) { return field(std::to_string(v)); }
-  CsvStream& e8(std::int64_t v) { return f64(sim::to_double(v)); }
+  CsvStream& e8(std::int64_t v) { return f64(q50::to_double(v)); }
   void end_row() {
     Q50_CHECK(in_row_ == cols_, "CsvStream: wrong field count");
     buf_ += '\n';
@@ -469,8 +469,8 @@ void RunSink::on_fill(const sim::FillRecord& f) {
   trades_.str(sim::liquidity_name(f.liquidity));
   trades_.end_row();
   series_.trades.push_back({f.ts_ns, f.qty_e8 > 0 ? 1 : -1,
-                            sim::to_double(f.qty_e8 > 0 ? f.qty_e8 : -f.qty_e8),
-                            sim::to_double(f.price_e8), sim::to_double(f.fee_e8)});
+                            q50::to_double(f.qty_e8 > 0 ? f.qty_e8 : -f.qty_e8),
+                            q50::to_double(f.price_e8), q50::to_double(f.fee_e8)});
 }
 
 // ---- Assertions -----------------------------------------------------------------------------
@@ -528,7 +528,7 @@ void check_counts(const sim::Assertions& a, const ScenarioRunResult& r,
   }
   if (a.flat_at_end && r.summary.final_position_e8 != 0) {
     out.push_back(fmt::format("flat_at_end: position {} at the end",
-                              io::py_repr(sim::to_double(r.summary.final_position_e8))));
+                              io::py_repr(q50::to_double(r.summary.final_position_e8))));
   }
   if (a.no_invariant_violations && r.summary.invariant_violations != 0) {
     out.push_back(fmt::format("no_invariant_violations: {} violations",
@@ -664,7 +664,7 @@ void fill_result(const sim::Scenario& sc, const sim::EngineSummary& s, const Run
   r.metrics = m;
   // The equity marked at the first bar (the opening base balance needs a price).
   r.initial_equity = m.initial_equity;
-  r.final_equity = sim::to_double(s.final_equity_e8);
+  r.final_equity = q50::to_double(s.final_equity_e8);
   for (const auto& [kind, f] : s.faults) {
     r.fault_windows += f.windows;
     r.faults_recovered += f.recovered;
@@ -735,7 +735,7 @@ sim::EngineConfig engine_config(const sim::Scenario& sc) {
                                                      : strategy::RiskMode::kClamp;
   p.limits = sc.risk;
   const std::int64_t step = sc.exchange.instrument.step_size_e8;
-  p.lot_size = sim::to_double(step > 0 ? step : 1);
+  p.lot_size = q50::to_double(step > 0 ? step : 1);
   c.faults = sc.faults;
   c.checkpoint_every_bars = sc.checkpoint_every_bars;
   return c;

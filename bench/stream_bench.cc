@@ -34,7 +34,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using q50::sim::kFixedScale;
+using q50::kFixedScale;
 
 // The forecaster's default weight on the realised label: modest, so equity neither explodes
 // (orders would hit the venue's 9000 BTC LOT_SIZE cap) nor bleeds to nothing in fees.
@@ -113,7 +113,7 @@ void run_one(std::int64_t bars, double skill) {
       static_cast<long long>(s.events), static_cast<long long>(s.orders),
       static_cast<long long>(s.fills),
       static_cast<long long>(risk_limited),
-      q50::sim::to_double(s.final_equity_e8), static_cast<unsigned long long>(s.fingerprint));
+      q50::to_double(s.final_equity_e8), static_cast<unsigned long long>(s.fingerprint));
   for (const auto& [code, count] : s.venue_rejects) {
     std::printf("  venue rejects %s: %lld\n", std::string(q50::sim::reject_code_name(code)).c_str(),
                 static_cast<long long>(count));

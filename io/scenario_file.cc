@@ -17,7 +17,7 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "io/atomic_file.h"
-#include "sim/fixed_point.h"
+#include "core/fixed_point.h"
 #include "sim/prng.h"
 
 namespace q50::io {
@@ -216,7 +216,7 @@ constexpr Bounds kNonNegative{0.0, std::numeric_limits<double>::infinity(), fals
 constexpr Bounds kUnit{0.0, 1.0, false, false};
 constexpr IntBounds kNonNegativeInt{0, std::numeric_limits<std::int64_t>::max()};
 constexpr IntBounds kPositiveInt{1, std::numeric_limits<std::int64_t>::max()};
-constexpr IntBounds kPpmRange{0, sim::kPpm};
+constexpr IntBounds kPpmRange{0, q50::kPpm};
 
 template <typename E>
 using Choice = sim::Named<E>;
@@ -451,21 +451,21 @@ absl::Status Table::get_decimal(std::string_view key, std::int64_t& out, std::in
   const toml::node* n = find(key);
   if (n == nullptr) return absl::OkStatus();
   std::optional<std::int64_t> v;
-  if (const auto* s = n->as_string()) v = sim::parse_decimal(s->get());
+  if (const auto* s = n->as_string()) v = q50::parse_decimal(s->get());
   if (const auto* i = n->as_integer()) {
     std::int64_t e8 = 0;
-    if (!__builtin_mul_overflow(i->get(), sim::kFixedScale, &e8)) v = e8;
+    if (!__builtin_mul_overflow(i->get(), q50::kFixedScale, &e8)) v = e8;
   }
   if (const auto* f = n->as_floating_point()) {
     const double x = f->get();
     if (std::isfinite(x) && std::fabs(x) < 9.0e10) {
-      const std::int64_t e8 = sim::from_double(x, sim::Rounding::kHalfEven);
-      if (static_cast<double>(e8) / static_cast<double>(sim::kFixedScale) == x) v = e8;
+      const std::int64_t e8 = q50::from_double(x, q50::Rounding::kHalfEven);
+      if (static_cast<double>(e8) / static_cast<double>(q50::kFixedScale) == x) v = e8;
     }
   }
   if (!v || *v < lo) {
     return bad(key, fmt::format("a decimal >= {} with at most 8 decimals (e.g. \"0.00001\")",
-                                sim::format_decimal(lo)));
+                                q50::format_decimal(lo)));
   }
   out = *v;
   return absl::OkStatus();
@@ -926,7 +926,7 @@ absl::Status read_exchange(const Table& root, Scenario& sc) {
   Q50_SCENARIO_TRY(t->check_keys());
   sim::ExchangeConfig& c = sc.exchange;
   c.instrument = sim::btcusdt_spot();
-  c.account.initial_quote_e8 = 10'000 * sim::kFixedScale;
+  c.account.initial_quote_e8 = 10'000 * q50::kFixedScale;
   Q50_SCENARIO_TRY(t->get_choice<sim::AccountMode>("account", c.account.mode, kAccounts));
   Q50_SCENARIO_TRY(t->get("margin_checks_quote", c.account.margin_checks_quote));
   Q50_SCENARIO_TRY(t->get_decimal("initial_base", c.account.initial_base_e8, 0));

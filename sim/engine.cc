@@ -13,7 +13,7 @@
 #include "core/check.h"
 #include "sim/event_queue.h"
 #include "sim/faults.h"
-#include "sim/fixed_point.h"
+#include "core/fixed_point.h"
 #include "sim/prng.h"
 #include "sim/strategy_checkpoint.h"
 

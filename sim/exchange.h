@@ -11,9 +11,10 @@
 
 #include "absl/status/status.h"
 #include "core/timestamp.h"
+#include "core/venue_protocol.h"
 #include "sim/exchange_models.h"
-#include "sim/fixed_point.h"
-#include "sim/instrument.h"
+#include "core/fixed_point.h"
+#include "core/instrument.h"
 
 // The mock exchange of the deterministic simulator: one spot instrument, one account, bar-driven
 // matching that feels like Binance spot (filters, order types, statuses, reject codes;
@@ -58,14 +59,28 @@
 
 namespace q50::sim {
 
-enum class OrderType : std::uint8_t { kMarket, kLimit };
-enum class TimeInForce : std::uint8_t { kGtc, kIoc };
-// Binance's statuses that a bar-driven venue produces. Rejected requests never become orders.
-enum class OrderStatus : std::uint8_t { kNew, kPartiallyFilled, kFilled, kCanceled, kExpired };
-
-std::string_view order_type_name(OrderType t);
-std::string_view tif_name(TimeInForce t);
-std::string_view order_status_name(OrderStatus s);
+// The mock exchange speaks the venue protocol (core/venue_protocol.h); the simulator uses its
+// names unqualified.
+using venue::binance_error_code;
+using venue::CancelRequest;
+using venue::describe;
+using venue::event_ts_ns;
+using venue::Fill;
+using venue::OrderAccepted;
+using venue::OrderCanceled;
+using venue::OrderExpired;
+using venue::OrderRejected;
+using venue::OrderRequest;
+using venue::OrderStatus;
+using venue::OrderType;
+using venue::reject_code_name;
+using venue::RejectCode;
+using venue::RequestKind;
+using venue::TimeInForce;
+using venue::VenueEvent;
+using venue::order_status_name;
+using venue::order_type_name;
+using venue::tif_name;
 
 // One bar of market data; prices in 1e-8 quote, volume in 1e-8 base. ts_ns is the instant the
 // bar is published (its end): its trading happened before ts_ns.
@@ -77,101 +92,6 @@ struct Bar {
   std::int64_t close_e8 = 0;
   std::int64_t volume_e8 = 0;
 };
-
-struct OrderRequest {
-  // Binance's newClientOrderId rule: 1 to 36 of [A-Za-z0-9_-], unique among open orders.
-  std::string client_order_id;
-  std::string symbol;  // must be the instrument's symbol
-  Side side = Side::kBuy;
-  OrderType type = OrderType::kMarket;
-  TimeInForce tif = TimeInForce::kGtc;
-  std::int64_t qty_e8 = 0;
-  std::int64_t price_e8 = 0;  // limit price; must be 0 for a market order
-};
-
-// Names the order by exchange id (order_id > 0) or by client id among open orders (else the
-// most recent order with that client id). When both are given they must name the same order.
-struct CancelRequest {
-  std::int64_t order_id = 0;
-  std::string client_order_id;
-};
-
-enum class RequestKind : std::uint8_t { kNewOrder, kCancel };
-
-enum class RejectCode : std::uint8_t {
-  kInvalidRequest,       // -1102: malformed (symbol, client id, qty/price shape)
-  kFilterFailure,        // -1013: "Filter failure: <filter>"
-  kInsufficientBalance,  // -2010
-  kDuplicateOrder,       // -2010: client id of an open order
-  kRateLimited,          // -1015: too many new orders in the window
-  kVenueDown,            // -1001: outage window
-  kUnknownOrder,         // -2011: no such open order (never existed, canceled or expired)
-  kOrderAlreadyFilled,   // -2011: the order filled completely before the cancel arrived
-};
-
-std::string_view reject_code_name(RejectCode c);
-int binance_error_code(RejectCode c);
-
-struct OrderAccepted {
-  TimestampNs ts_ns = 0;
-  std::int64_t order_id = 0;
-  std::string client_order_id;
-  Side side = Side::kBuy;
-  OrderType type = OrderType::kMarket;
-  TimeInForce tif = TimeInForce::kGtc;
-  std::int64_t qty_e8 = 0;
-  std::int64_t price_e8 = 0;
-};
-
-struct OrderRejected {
-  TimestampNs ts_ns = 0;
-  RequestKind request = RequestKind::kNewOrder;
-  std::int64_t order_id = 0;  // the cancel's target when known, else 0
-  std::string client_order_id;
-  RejectCode code = RejectCode::kInvalidRequest;
-  std::string reason;  // Binance's message text
-};
-
-struct Fill {
-  TimestampNs ts_ns = 0;
-  std::int64_t order_id = 0;
-  std::string client_order_id;
-  std::int64_t trade_id = 0;  // sequential per venue
-  Side side = Side::kBuy;
-  Liquidity liquidity = Liquidity::kTaker;
-  std::int64_t qty_e8 = 0;
-  std::int64_t price_e8 = 0;
-  std::int64_t notional_e8 = 0;
-  std::int64_t fee_e8 = 0;         // in quote, rounded up
-  std::int64_t slippage_e8 = 0;    // in quote, taker fills only
-  std::int64_t filled_qty_e8 = 0;  // cumulative for the order, this fill included
-  std::int64_t leaves_qty_e8 = 0;  // still open after this fill
-};
-
-struct OrderCanceled {
-  TimestampNs ts_ns = 0;
-  std::int64_t order_id = 0;
-  std::string client_order_id;
-  std::int64_t filled_qty_e8 = 0;
-};
-
-struct OrderExpired {
-  TimestampNs ts_ns = 0;
-  std::int64_t order_id = 0;
-  std::string client_order_id;
-  std::int64_t filled_qty_e8 = 0;
-  std::string reason;
-};
-
-using VenueEvent = std::variant<OrderAccepted, OrderRejected, Fill, OrderCanceled, OrderExpired>;
-
-TimestampNs event_ts_ns(const VenueEvent& e);
-
-// Canonical single-line text for the journal: the event kind, then key=value fields in a fixed
-// order, integers only (amounts in e8 units), reason text last and quoted. Client ids are
-// printed with every byte outside [A-Za-z0-9_-] as \xHH, so a line never contains a space,
-// quote or newline that the venue did not put there.
-std::string describe(const VenueEvent& e);
 
 enum class AccountMode : std::uint8_t { kSpot, kMargin };
 

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "core/timestamp.h"
-#include "sim/fixed_point.h"
-#include "sim/instrument.h"
+#include "core/fixed_point.h"
+#include "core/instrument.h"
+#include "core/venue_protocol.h"
 #include "sim/prng.h"
 
 // The mock exchange's interchangeable models (hftbacktest style): small value types, no state
@@ -19,11 +20,22 @@
 
 namespace q50::sim {
 
-enum class Liquidity : std::uint8_t { kMaker, kTaker };
-
-inline std::string_view liquidity_name(Liquidity l) {
-  return l == Liquidity::kMaker ? "MAKER" : "TAKER";
-}
+// The venue protocol's instrument and order vocabulary (core/instrument.h,
+// core/venue_protocol.h), used unqualified throughout the simulator.
+using venue::btcusdt_spot;
+using venue::check_notional;
+using venue::check_price;
+using venue::check_qty;
+using venue::Filter;
+using venue::filter_name;
+using venue::Instrument;
+using venue::Liquidity;
+using venue::liquidity_name;
+using venue::round_price;
+using venue::round_qty_down;
+using venue::Side;
+using venue::side_name;
+using venue::validate_order;
 
 // Fee rates by liquidity. The fee is charged in quote on the notional and rounded UP (the
 // venue never undercharges); see FixedPointAccounting. Binance spot's default is 0.1% both

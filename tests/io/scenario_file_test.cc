@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(a_minimal_scenario_takes_the_documented_defaults) {
   BOOST_TEST(sc.risk.max_drawdown_fraction == 1.0);
   BOOST_TEST(sc.risk.min_notional == 5.0);
   BOOST_TEST(sc.exchange.instrument.step_size_e8 == sim::btcusdt_spot().step_size_e8);
-  BOOST_TEST(sc.exchange.account.initial_quote_e8 == 10'000 * sim::kFixedScale);
+  BOOST_TEST(sc.exchange.account.initial_quote_e8 == 10'000 * q50::kFixedScale);
   BOOST_TEST(sc.exchange.fee.taker_ppm == 1000);
   BOOST_CHECK(sc.exchange.slippage.kind == sim::SlippageModel::Kind::kNone);
   BOOST_TEST(sc.exchange.latency.max_ns == 0);

@@ -15,8 +15,8 @@
 
 #include "sim/exchange.h"
 #include "sim/exchange_models.h"
-#include "sim/fixed_point.h"
-#include "sim/instrument.h"
+#include "core/fixed_point.h"
+#include "core/instrument.h"
 #include "sim/prng.h"
 
 namespace q50::sim {

@@ -14,8 +14,8 @@
 
 #include "io/csv.h"
 #include "sim/exchange_models.h"
-#include "sim/fixed_point.h"
-#include "sim/instrument.h"
+#include "core/fixed_point.h"
+#include "core/instrument.h"
 #include "sim/journal.h"
 #include "sim/prng.h"
 #include "tests/support/test_env.h"

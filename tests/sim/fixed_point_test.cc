@@ -1,4 +1,4 @@
-#include "sim/fixed_point.h"
+#include "core/fixed_point.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
-#ifndef Q50SIM_SIM_FIXED_POINT_H_
-#define Q50SIM_SIM_FIXED_POINT_H_
+#ifndef Q50SIM_CORE_FIXED_POINT_H_
+#define Q50SIM_CORE_FIXED_POINT_H_
 
 #include <cmath>
 #include <cstdint>
@@ -10,7 +10,8 @@
 
 #include "core/check.h"
 
-// Fixed-point arithmetic of the mock exchange (ARCHITECTURE.md, determinism rule 5).
+// Fixed-point arithmetic of the venue protocol: the mock exchange, the runtime's ledger and the
+// live adapter all count money and quantities this way (ARCHITECTURE.md, determinism rule 5).
 //
 // Every amount is an int64 count of 1e-8 units, Binance's 8 decimals:
 //   price  (suffix _e8): 1e-8 quote per 1 base unit      (BTCUSDT 65000.12 -> 6'500'012'000'000)
@@ -24,7 +25,7 @@
 // Headroom: int64 holds 9.2e10 whole units, so a notional up to 92 billion quote units
 // (e.g. 90,000 BTC at 1,000,000 USDT) is representable.
 
-namespace q50::sim {
+namespace q50 {
 
 __extension__ typedef __int128 Int128;
 
@@ -132,6 +133,15 @@ inline std::int64_t from_double(double v, Rounding mode) {
   return static_cast<std::int64_t>(r);
 }
 
+// v * 1e8 rounded to nearest, ties to even: from_double(v, Rounding::kHalfEven) without its
+// fmod (a tenth of the simulator's per-bar time once). std::rint rounds in the current mode,
+// which is IEEE's default round-to-nearest-even: nothing in q50sim ever changes it.
+inline std::int64_t to_e8_nearest(double v) {
+  const double x = std::rint(v * static_cast<double>(kFixedScale));
+  Q50_CHECK(std::isfinite(x) && std::fabs(x) < 9.2e18, "amount out of the e8 range");
+  return static_cast<std::int64_t>(x);
+}
+
 // Exact decimal text of v_e8 with trailing zeros stripped ("12.5", "-0.00000001", "3"),
 // Binance's way of printing decimals; never scientific notation.
 inline std::string format_decimal(std::int64_t v_e8) {
@@ -180,6 +190,6 @@ inline std::optional<std::int64_t> parse_decimal(std::string_view text) {
   return static_cast<std::int64_t>(negative ? -total : total);
 }
 
-}  // namespace q50::sim
+}  // namespace q50
 
-#endif  // Q50SIM_SIM_FIXED_POINT_H_
+#endif  // Q50SIM_CORE_FIXED_POINT_H_

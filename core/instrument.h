@@ -1,18 +1,18 @@
-#ifndef Q50SIM_SIM_INSTRUMENT_H_
-#define Q50SIM_SIM_INSTRUMENT_H_
+#ifndef Q50SIM_CORE_INSTRUMENT_H_
+#define Q50SIM_CORE_INSTRUMENT_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "sim/fixed_point.h"
+#include "core/fixed_point.h"
 
 // A spot instrument and Binance's order filters (spec/binance-testnet.md §1.4). Validation
 // returns the failing filter as a value; it never aborts, because a bad order is a domain
 // outcome (the venue answers -1013 "Filter failure: X"), not a programmer error.
 
-namespace q50::sim {
+namespace q50::venue {
 
 enum class Side : std::uint8_t { kBuy, kSell };
 
@@ -117,6 +117,6 @@ inline std::int64_t round_price(const Instrument& ins, std::int64_t price_e8, Si
                            side == Side::kBuy ? Rounding::kDown : Rounding::kUp);
 }
 
-}  // namespace q50::sim
+}  // namespace q50::venue
 
-#endif  // Q50SIM_SIM_INSTRUMENT_H_
+#endif  // Q50SIM_CORE_INSTRUMENT_H_
