@@ -21,6 +21,7 @@
 #include "io/signal_file.h"
 #include "nlohmann/json.hpp"
 #include "core/fixed_point.h"
+#include "sim/sources.h"
 #include "sim/synthetic_market.h"
 
 #ifndef Q50SIM_VERSION
@@ -213,59 +214,14 @@ absl::StatusOr<LoadedData> load_data(const sim::Scenario& sc, const EnvLookup& e
   return d;
 }
 
-// The synthetic market with [market].jumps applied: from bar at_bar on, every price is
-// scaled by the product of the jumps so far (the gap opens between bar at_bar - 1's close and
-// bar at_bar's open). Also stops at [scenario] end for a stream that knows only its length.
-class JumpMarket final : public sim::MarketSource {
- public:
-  JumpMarket(sim::MarketSource& inner, const std::vector<sim::PriceJump>& jumps)
-      : inner_(inner), jumps_(jumps) {}
-  bool next(strategy::Bar& bar) override {
-    if (!inner_.next(bar)) return false;
-    while (next_jump_ < jumps_.size() && jumps_[next_jump_].at_bar <= index_) {
-      factor_ *= 1.0 + jumps_[next_jump_].jump_pct / 100.0;
-      ++next_jump_;
-    }
-    ++index_;
-    if (factor_ != 1.0) {
-      bar.open *= factor_;
-      bar.high *= factor_;
-      bar.low *= factor_;
-      bar.close *= factor_;
-    }
-    return true;
-  }
-
- private:
-  sim::MarketSource& inner_;
-  const std::vector<sim::PriceJump>& jumps_;
-  std::size_t next_jump_ = 0;
-  std::int64_t index_ = 0;
-  double factor_ = 1.0;
-};
-
-class VectorMarket final : public sim::MarketSource {
- public:
-  explicit VectorMarket(const std::vector<strategy::Bar>& bars) : bars_(bars) {}
-  bool next(strategy::Bar& bar) override {
-    if (i_ >= bars_.size()) return false;
-    bar = bars_[i_++];
-    return true;
-  }
-
- private:
-  const std::vector<strategy::Bar>& bars_;
-  std::size_t i_ = 0;
-};
-
 // The ports of one run, built fresh for each run over the shared LoadedData.
 struct Sources {
   std::unique_ptr<sim::SyntheticSource> synthetic;
-  std::unique_ptr<sim::MarketSource> base;  // VectorMarket for csv/qlib
-  std::unique_ptr<JumpMarket> jumps;
+  std::unique_ptr<ports::MarketSource> base;  // sim::VectorMarket for csv/qlib
+  std::unique_ptr<sim::JumpMarket> jumps;
   std::unique_ptr<sim::RowSignalSource> rows;
-  sim::MarketSource* market = nullptr;
-  sim::SignalSource* signals = nullptr;
+  ports::MarketSource* market = nullptr;
+  ports::SignalSource* signals = nullptr;
 };
 
 Sources make_sources(const sim::Scenario& sc, const LoadedData& d) {
@@ -273,11 +229,11 @@ Sources make_sources(const sim::Scenario& sc, const LoadedData& d) {
   if (sc.market.source == sim::MarketSourceKind::kSynthetic) {
     s.synthetic = std::make_unique<sim::SyntheticSource>(sc.market.synthetic,
                                                          sc.signals.synthetic, sc.market.ohlcv);
-    s.jumps = std::make_unique<JumpMarket>(*s.synthetic, sc.market.jumps);
+    s.jumps = std::make_unique<sim::JumpMarket>(*s.synthetic, sc.market.jumps);
     s.market = s.jumps.get();
     s.signals = s.synthetic.get();
   } else {
-    s.base = std::make_unique<VectorMarket>(d.bars);
+    s.base = std::make_unique<sim::VectorMarket>(d.bars);
     s.market = s.base.get();
   }
   if (d.has_signal_rows) {
@@ -359,7 +315,7 @@ std::int8_t series_side(std::int8_t side) {
 }
 
 // Streams bars.csv and trades.csv and collects the RunSeries of the run.
-class RunSink final : public sim::EngineSink {
+class RunSink final : public ports::Sink {
  public:
   RunSink(const sim::Scenario& sc, const std::string& dir, bool progress)
       : sc_(sc),
@@ -382,8 +338,8 @@ class RunSink final : public sim::EngineSink {
   }
 
   void on_bar(const strategy::BarRecord& r) override;
-  void on_fill(const sim::FillRecord& f) override;
-  void on_order(const sim::OrderRecord& o) override;
+  void on_fill(const ports::FillRecord& f) override;
+  void on_order(const ports::OrderRecord& o) override;
   std::vector<std::string> partial_files() const { return {bars_.partial(), trades_.partial()}; }
   absl::Status close() {
     auto a = bars_.close();
@@ -448,21 +404,21 @@ void RunSink::on_bar(const strategy::BarRecord& r) {
 
 // Every refusal is a reject with where it came from: risk (on_bar), the venue, or the lot
 // rounding at the engine's boundary. Accepted orders give the signal-to-order latency.
-void RunSink::on_order(const sim::OrderRecord& o) {
+void RunSink::on_order(const ports::OrderRecord& o) {
   switch (o.outcome) {
-    case sim::OrderOutcome::kAccepted:
+    case ports::OrderOutcome::kAccepted:
       series_.signal_to_order_latency_ns.push_back(o.ts_ns - o.decided_ts_ns);
       break;
-    case sim::OrderOutcome::kVenueReject:
+    case ports::OrderOutcome::kVenueReject:
       series_.rejects.push_back({o.ts_ns, fmt::format("venue:{}", sim::reject_code_name(o.reject))});
       break;
-    case sim::OrderOutcome::kLotReject:
+    case ports::OrderOutcome::kLotReject:
       series_.rejects.push_back({o.ts_ns, "lot:below_step"});
       break;
   }
 }
 
-void RunSink::on_fill(const sim::FillRecord& f) {
+void RunSink::on_fill(const ports::FillRecord& f) {
   trades_.str(format_timestamp(f.ts_ns)).i64(f.ts_ns).i64(f.order_id).i64(f.client_order_id);
   trades_.str(f.qty_e8 > 0 ? "BUY" : "SELL").e8(f.qty_e8 > 0 ? f.qty_e8 : -f.qty_e8);
   trades_.e8(f.price_e8).e8(f.notional_e8).e8(f.fee_e8).e8(f.slippage_e8);
@@ -743,7 +699,7 @@ sim::EngineConfig engine_config(const sim::Scenario& sc) {
 
 namespace {
 
-RunOutcome run_once(const sim::Scenario& sc, const LoadedData& d, sim::EngineSink& sink,
+RunOutcome run_once(const sim::Scenario& sc, const LoadedData& d, ports::Sink& sink,
                     bool keep_text) {
   sim::EngineConfig config = engine_config(sc);
   config.keep_journal_text = keep_text;
@@ -779,7 +735,7 @@ absl::StatusOr<ScenarioRunResult> run_scenario(const sim::Scenario& sc, const st
   check_bounds(scenario.assertions, result, result.failures);
   check_counts(scenario.assertions, result, result.failures);
   if (scenario.assertions.deterministic || options.force_deterministic_check) {
-    sim::CountingSink counting;
+    ports::CountingSink counting;
     const RunOutcome again = run_once(scenario, *data, counting, false);
     if (again.summary.fingerprint != run.summary.fingerprint) {
       result.failures.push_back(fmt::format("deterministic: fingerprint {} then {}",

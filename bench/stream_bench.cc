@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "sim/engine.h"
+#include "sim/sources.h"
 #include "sim/market_stream.h"
 #include "sim/synthetic_market.h"
 
@@ -93,7 +94,7 @@ void run_one(std::int64_t bars, double skill) {
   shape.reversion = 1e-3;
   q50::sim::SyntheticSource source(bench_market(seed, bars), {seed, skill, 0.2, 1.0}, shape);
   q50::sim::Engine engine(bench_config(seed));
-  q50::sim::CountingSink sink;
+  q50::ports::CountingSink sink;
   const Clock::time_point t0 = Clock::now();
   const double cpu0 = thread_cpu_seconds();
   const q50::sim::EngineSummary s = engine.run(source, source, sink);

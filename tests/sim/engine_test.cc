@@ -3,6 +3,7 @@
 // clang), spot balances, latency, outages, and the streaming market/forecaster against the
 // batch generators they must reproduce.
 #include "sim/engine.h"
+#include "sim/sources.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -60,15 +61,15 @@ EngineConfig spot_config(std::uint64_t seed) {
 struct Run {
   EngineSummary summary;
   std::vector<strategy::BarRecord> bars;
-  std::vector<FillRecord> fills;
+  std::vector<ports::FillRecord> fills;
   std::string journal;
 };
 
-class RecordingSink final : public EngineSink {
+class RecordingSink final : public ports::Sink {
  public:
   explicit RecordingSink(Run& run) : run_(run) {}
   void on_bar(const strategy::BarRecord& r) override { run_.bars.push_back(r); }
-  void on_fill(const FillRecord& f) override { run_.fills.push_back(f); }
+  void on_fill(const ports::FillRecord& f) override { run_.fills.push_back(f); }
 
  private:
   Run& run_;
@@ -233,13 +234,13 @@ BOOST_AUTO_TEST_CASE(an_outage_window_yields_counted_rejects) {
   BOOST_TEST(s.venue_rejects.size() == 1U);
   BOOST_TEST(s.strategy.venue_rejects == it->second);
   BOOST_TEST(s.orders == s.fills + it->second);
-  for (const FillRecord& f : run.fills) {
+  for (const ports::FillRecord& f : run.fills) {
     BOOST_TEST((f.ts_ns < kStart + 50 * kNsPerHour || f.ts_ns >= kStart + 250 * kNsPerHour));
   }
 }
 
 // In-memory rows through SignalCursor give the same run as the streaming forecaster.
-class VectorMarket final : public MarketSource {
+class VectorMarket final : public ports::MarketSource {
  public:
   explicit VectorMarket(std::vector<strategy::Bar> bars) : bars_(std::move(bars)) {}
   bool next(strategy::Bar& bar) override {
@@ -262,7 +263,7 @@ BOOST_AUTO_TEST_CASE(row_signal_source_matches_the_streaming_forecaster) {
   strategy::Bar bar;
   while (source.next(bar)) {
     bars.push_back(bar);
-    const SignalSample s = source.at(bar.ts_ns);
+    const ports::SignalSample s = source.at(bar.ts_ns);
     ts.push_back(bar.ts_ns);
     q10.push_back(s.q10);
     q50.push_back(s.q50);
@@ -271,7 +272,7 @@ BOOST_AUTO_TEST_CASE(row_signal_source_matches_the_streaming_forecaster) {
   VectorMarket market(bars);
   RowSignalSource rows(ts, q10, q50, q90, SignalLookupRule{});
   Engine engine(c);
-  CountingSink sink;
+  ports::CountingSink sink;
   const EngineSummary from_rows = engine.run(market, rows, sink);
   BOOST_TEST(from_rows.fingerprint == run_synthetic(c, 250).summary.fingerprint);
   BOOST_TEST(sink.bars == 250);
@@ -299,7 +300,7 @@ BOOST_AUTO_TEST_CASE(row_signal_source_reports_stale_rows) {
     if (allow) rule.max_staleness_ns = kNsPerHour;
     RowSignalSource rows(ts, q10, q50, q90, rule);
     Engine engine(spot_config(1));
-    CountingSink sink;
+    ports::CountingSink sink;
     const EngineSummary s = engine.run(market, rows, sink);
     BOOST_TEST(s.strategy.signals == (allow ? 20 : 10));
     BOOST_TEST(s.strategy.stale_signals == (allow ? 10 : 0));

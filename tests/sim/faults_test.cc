@@ -11,6 +11,7 @@
 
 #include "core/strategy.h"
 #include "sim/engine.h"
+#include "sim/sources.h"
 #include "sim/strategy_checkpoint.h"
 #include "sim/synthetic_market.h"
 
@@ -58,7 +59,7 @@ EngineConfig spot_config(std::uint64_t seed) {
 EngineSummary run(const EngineConfig& config) {
   Engine engine(config);
   SyntheticSource source(market_params(config.seed), forecaster_params(config.seed));
-  CountingSink sink;
+  ports::CountingSink sink;
   return engine.run(source, source, sink);
 }
 
