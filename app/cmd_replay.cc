@@ -30,7 +30,7 @@
 #include "io/atomic_file.h"
 #include "io/backtest_input.h"
 #include "io/csv.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 #include "sim/legacy/replay_checkpoint.h"
 #include "sim/prng.h"
 #include "sim/legacy/replay.h"
@@ -80,7 +80,7 @@ constexpr std::string_view kHelp =
 std::string json_float(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v < 0 ? "-Infinity" : "Infinity";
-  return io::py_repr(v);
+  return q50::py_repr(v);
 }
 
 std::string json_string(std::string_view s) {
@@ -275,7 +275,7 @@ std::string qb_metrics_json(const sim::ReplayResult& r, const io::QbBacktestConf
   std::vector<std::pair<std::string, std::string>> calibration;
   for (const QbCalibrationBin& b : m.probability_calibration) {
     calibration.emplace_back(
-        fmt::format("({}, {}]", io::py_repr(b.label_left), io::py_repr(b.label_right)),
+        fmt::format("({}, {}]", q50::py_repr(b.label_left), q50::py_repr(b.label_right)),
         std::isnan(b.up_fraction) ? "null" : json_float(b.up_fraction));
   }
   return json_object(

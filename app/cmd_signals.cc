@@ -17,7 +17,7 @@
 #include "core/signal.h"
 #include "fmt/format.h"
 #include "io/csv.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 #include "io/signal_input.h"
 
 namespace q50::app {
@@ -100,7 +100,7 @@ std::string summary(const std::vector<SignalRow>& rows, const PercentileChoice& 
   return fmt::format(
       "signals: rows={} long={} short={} hold={} percentiles={} p30={} p70={} p90={} -> {}\n",
       rows.size(), sides[2], sides[1], sides[0], choice.sample ? "sample" : "frozen",
-      io::py_repr(p.p30), io::py_repr(p.p70), io::py_repr(p.p90), out_path);
+      q50::py_repr(p.p30), q50::py_repr(p.p70), q50::py_repr(p.p90), out_path);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include "core/timestamp.h"
 #include "fmt/format.h"
 #include "io/csv.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 #include "io/qlib_reader.h"
 #include "io/run_report.h"
 #include "io/scenario_file.h"
@@ -267,7 +267,7 @@ class CsvStream {
 
   std::string partial() const { return path_ + ".partial"; }
   CsvStream& str(std::string_view s) { return field(s); }
-  CsvStream& f64(double v) { return field(std::isnan(v) ? std::string() : io::py_repr(v)); }
+  CsvStream& f64(double v) { return field(std::isnan(v) ? std::string() : q50::py_repr(v)); }
   CsvStream& i64(std::int64_t v) { return field(std::to_string(v)); }
   CsvStream& e8(std::int64_t v) { return f64(q50::to_double(v)); }
   void end_row() {
@@ -447,21 +447,21 @@ void check_bounds(const sim::Assertions& a, const ScenarioRunResult& r,
   }
   const double dd = -r.metrics.max_drawdown;
   if (a.max_drawdown_at_most && dd > *a.max_drawdown_at_most) {
-    out.push_back(fmt::format("max_drawdown_at_most: drawdown {} > {}", io::py_repr(dd),
-                              io::py_repr(*a.max_drawdown_at_most)));
+    out.push_back(fmt::format("max_drawdown_at_most: drawdown {} > {}", q50::py_repr(dd),
+                              q50::py_repr(*a.max_drawdown_at_most)));
   }
   if (a.final_equity_at_least && r.final_equity < *a.final_equity_at_least) {
-    out.push_back(fmt::format("final_equity_at_least: {} < {}", io::py_repr(r.final_equity),
-                              io::py_repr(*a.final_equity_at_least)));
+    out.push_back(fmt::format("final_equity_at_least: {} < {}", q50::py_repr(r.final_equity),
+                              q50::py_repr(*a.final_equity_at_least)));
   }
   if (a.final_equity_at_most && r.final_equity > *a.final_equity_at_most) {
-    out.push_back(fmt::format("final_equity_at_most: {} > {}", io::py_repr(r.final_equity),
-                              io::py_repr(*a.final_equity_at_most)));
+    out.push_back(fmt::format("final_equity_at_most: {} > {}", q50::py_repr(r.final_equity),
+                              q50::py_repr(*a.final_equity_at_most)));
   }
   const double sharpe = r.metrics.total.returns.sharpe_ratio;
   if (a.sharpe_at_least && !(sharpe >= *a.sharpe_at_least)) {
-    out.push_back(fmt::format("sharpe_at_least: {} < {}", io::py_repr(sharpe),
-                              io::py_repr(*a.sharpe_at_least)));
+    out.push_back(fmt::format("sharpe_at_least: {} < {}", q50::py_repr(sharpe),
+                              q50::py_repr(*a.sharpe_at_least)));
   }
 }
 
@@ -484,7 +484,7 @@ void check_counts(const sim::Assertions& a, const ScenarioRunResult& r,
   }
   if (a.flat_at_end && r.summary.final_position_e8 != 0) {
     out.push_back(fmt::format("flat_at_end: position {} at the end",
-                              io::py_repr(q50::to_double(r.summary.final_position_e8))));
+                              q50::py_repr(q50::to_double(r.summary.final_position_e8))));
   }
   if (a.no_invariant_violations && r.summary.invariant_violations != 0) {
     out.push_back(fmt::format("no_invariant_violations: {} violations",

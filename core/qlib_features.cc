@@ -174,7 +174,7 @@ std::vector<FeatureRow> compute_features(std::span<const float> closes, std::siz
     FeatureRow r = stream.push(closes[i]);
     // LABEL0 = Ref($close,-2)/Ref($close,-1) - 1, all float32; the look-ahead may read
     // unlabelled values past the calendar (the VALIDATED_2 quirk), else it is NaN.
-    r.truth = i + 2 < closes.size() ? closes[i + 2] / closes[i + 1] - 1.0f : kNaN;
+    r.truth = i + 2 < closes.size() ? label0(closes[i + 1], closes[i + 2]) : kNaN;
     rows.push_back(r);
   }
   return rows;

@@ -27,6 +27,13 @@ struct FeatureRow {
   float truth;             // LABEL0: f32(f32(c[t+2] / c[t+1]) - 1)
 };
 
+// LABEL0 of bar t from the next two closes: Ref($close,-2)/Ref($close,-1) - 1, every step in
+// float32 as qlib computes it. The subtraction is float32 too: for a fall of more than half
+// (ratio < 0.5) f32(ratio) - 1 is not exact, and a float64 subtraction would give another value.
+inline float label0(float close_next, float close_after_next) {
+  return close_after_next / close_next - 1.0f;
+}
+
 // Batch features over a close series on qlib's calendar axis. closes[i] is calendar row i;
 // rows [0, labelled) get a FeatureRow; rows beyond `labelled` exist only for LABEL0's
 // two-row look-ahead (qlib reads them from the .bin even though they carry no label).

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "fmt/format.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 
 namespace q50::io {
 namespace {

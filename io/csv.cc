@@ -10,7 +10,7 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "io/atomic_file.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 
 namespace q50::io {
 namespace {

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/check.h"
+#include "core/qlib_features.h"
 
 namespace q50::sim {
 
@@ -11,17 +12,15 @@ MarketStream::MarketStream(const SyntheticMarketParams& params, OhlcvShape shape
     : params_(params),
       shape_(shape),
       close_rng_(Prng(params.seed).fork("market")),
-      shape_rng_(Prng(params.seed).fork("market-ohlcv")) {
-  Q50_CHECK(!params_.schedule.empty(), "synthetic market needs a regime schedule");
+      shape_rng_(Prng(params.seed).fork("market-ohlcv")),
+      walk_(params_.schedule) {
   Q50_CHECK(params_.bars >= 0, "negative bar count");
-  left_in_span_ = params_.schedule[0].bars;
-  enter_span();
   log_price_ = std::log(params_.start_price);
   log_start_ = log_price_;
 }
 
-void MarketStream::enter_span() {
-  regime_ = params_.schedule[span_].regime;
+void MarketStream::enter_span(MarketRegime regime) {
+  regime_ = regime;
   vol_ = regime_vol(regime_);
   drift_ = regime_drift(regime_);
 }
@@ -29,15 +28,9 @@ void MarketStream::enter_span() {
 bool MarketStream::next(SyntheticOhlcv& out) {
   if (index_ >= params_.bars) return false;
   // The regime walk and the close are generate_market's loop body, draw for draw.
-  if (left_in_span_ <= 0) [[unlikely]] {
-    while (left_in_span_ <= 0) {
-      span_ = (span_ + 1) % params_.schedule.size();
-      left_in_span_ = params_.schedule[span_].bars;
-    }
-    enter_span();
-  }
-  const MarketRegime regime = regime_;
-  --left_in_span_;
+  bool entered = false;
+  const MarketRegime regime = walk_.next(&entered);
+  if (entered) [[unlikely]] enter_span(regime);
   const double vol = vol_;
   if (index_ > 0) {
     log_price_ += drift_ + vol * close_rng_.normal();
@@ -77,10 +70,9 @@ bool SyntheticFeed::next(SyntheticOhlcv& bar, QuantileForecast& forecast) {
   }
   if (buffered_ == 0) return false;
   bar = slot(0);
-  // LABEL0 exactly as compute_features: float32 division, then float32 subtraction; NaN for
-  // the market's last two bars.
+  // LABEL0 (core/qlib_features.h); NaN for the market's last two bars.
   const double truth = buffered_ >= 3
-                           ? static_cast<double>(slot(2).close_f32 / slot(1).close_f32 - 1.0f)
+                           ? static_cast<double>(label0(slot(1).close_f32, slot(2).close_f32))
                            : std::numeric_limits<double>::quiet_NaN();
   // forecast_quantiles' loop body, draw for draw.
   constexpr double kZ90 = 1.2815515655446004;

@@ -55,14 +55,13 @@ class MarketStream {
   std::int64_t emitted() const { return index_; }
 
  private:
-  void enter_span();
+  void enter_span(MarketRegime regime);
 
   SyntheticMarketParams params_;
   OhlcvShape shape_;
   Prng close_rng_;
   Prng shape_rng_;
-  std::size_t span_ = 0;
-  std::int64_t left_in_span_ = 0;
+  RegimeWalk walk_;
   // The current span's regime and its regime_vol / regime_drift, looked up once per span.
   MarketRegime regime_ = MarketRegime::kNormal;
   double vol_ = 0;

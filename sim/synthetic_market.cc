@@ -1,5 +1,8 @@
 #include "sim/synthetic_market.h"
 
+#include <algorithm>
+#include <utility>
+
 #include <cmath>
 
 #include "core/check.h"
@@ -53,22 +56,51 @@ double regime_drift(MarketRegime r) {
   }
 }
 
+RegimeWalk::RegimeWalk(std::vector<RegimeSpan> schedule) : schedule_(std::move(schedule)) {
+  Q50_CHECK(std::any_of(schedule_.begin(), schedule_.end(),
+                        [](const RegimeSpan& s) { return s.bars > 0; }),
+            "synthetic market needs a regime schedule with bars");
+}
+
+MarketRegime RegimeWalk::next(bool* entered) {
+  bool fresh = !started_;
+  if (!started_) {
+    started_ = true;
+    left_in_span_ = schedule_[0].bars;
+  }
+  while (left_in_span_ <= 0) {
+    span_ = (span_ + 1) % schedule_.size();
+    left_in_span_ = schedule_[span_].bars;
+    fresh = true;
+  }
+  --left_in_span_;
+  if (entered != nullptr) *entered = fresh;
+  return schedule_[span_].regime;
+}
+
+MarketRegime regime_at(const SyntheticMarketParams& params, std::int64_t index) {
+  std::int64_t cycle = 0;
+  for (const RegimeSpan& s : params.schedule) cycle += std::max<std::int64_t>(s.bars, 0);
+  if (cycle == 0) return MarketRegime::kNormal;
+  std::int64_t i = std::max<std::int64_t>(index, 0) % cycle;
+  for (const RegimeSpan& s : params.schedule) {
+    if (s.bars <= 0) continue;
+    if (i < s.bars) return s.regime;
+    i -= s.bars;
+  }
+  return MarketRegime::kNormal;
+}
+
 std::vector<SyntheticBar> generate_market(const SyntheticMarketParams& params) {
   Q50_CHECK(!params.schedule.empty(), "synthetic market needs a regime schedule");
   Q50_CHECK(params.bars >= 0, "negative bar count");
   Prng rng = Prng(params.seed).fork("market");
   std::vector<SyntheticBar> bars;
   bars.reserve(static_cast<std::size_t>(params.bars));
-  std::size_t span = 0;
-  std::int64_t left_in_span = params.schedule[0].bars;
+  RegimeWalk walk(params.schedule);
   double log_price = std::log(params.start_price);
   for (std::int64_t i = 0; i < params.bars; ++i) {
-    while (left_in_span <= 0) {
-      span = (span + 1) % params.schedule.size();
-      left_in_span = params.schedule[span].bars;
-    }
-    const MarketRegime regime = params.schedule[span].regime;
-    --left_in_span;
+    const MarketRegime regime = walk.next();
     if (i > 0) log_price += regime_drift(regime) + regime_vol(regime) * rng.normal();
     bars.push_back(
         {params.start_ts_ns + i * params.bar_ns, static_cast<float>(std::exp(log_price)), regime});

@@ -1,6 +1,7 @@
 #ifndef Q50SIM_SIM_SYNTHETIC_MARKET_H_
 #define Q50SIM_SIM_SYNTHETIC_MARKET_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,27 @@ struct SyntheticMarketParams {
   std::vector<RegimeSpan> schedule;
   std::int64_t bars = 0;
 };
+
+// The regime schedule walked bar by bar: the spans in order, repeated; a span of 0 bars is
+// skipped. The one implementation of the schedule: the batch generator, the stream and the
+// run report's regime per bar all use it. The schedule must hold a span with bars > 0
+// (checked).
+class RegimeWalk {
+ public:
+  explicit RegimeWalk(std::vector<RegimeSpan> schedule);
+  // The regime of the next bar; *entered (if given) tells whether it starts a span.
+  MarketRegime next(bool* entered = nullptr);
+
+ private:
+  std::vector<RegimeSpan> schedule_;
+  std::size_t span_ = 0;
+  std::int64_t left_in_span_ = 0;
+  bool started_ = false;
+};
+
+// The regime of bar `index` (>= 0; the bar stamped start_ts_ns + index * bar_ns), as the walk
+// would give it; kNormal for a schedule without bars.
+MarketRegime regime_at(const SyntheticMarketParams& params, std::int64_t index);
 
 struct SyntheticBar {
   TimestampNs ts_ns;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "io/number_format.h"
+#include "core/number_format.h"
 #include "tests/support/test_env.h"
 
 namespace q50 {
@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(a_float_beyond_rtol_fails_and_is_named) {
   const std::string dir = testing::make_temp_dir("compare_cli_perturbed");
   const std::string text = testing::read_text(bars_path());
   const std::string before = field(text, 11, "balance");
-  const std::string after = io::py_repr(std::stod(before) * (1 + 1e-9));
+  const std::string after = q50::py_repr(std::stod(before) * (1 + 1e-9));
   const std::string key = field(text, 11, "timestamp");
   testing::write_text(dir + "/a.csv", with_field(text, 11, "balance", after));
 

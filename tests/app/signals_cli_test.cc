@@ -10,7 +10,7 @@
 
 #include "core/signal.h"
 #include "io/csv.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 #include "tests/support/test_env.h"
 
 namespace q50 {
@@ -60,8 +60,8 @@ std::size_t compare_files(const std::string& got_path, const std::string& want_p
 }
 
 std::string frozen_arg(const nlohmann::json& p) {
-  return io::py_repr(p.at("p30").get<double>()) + "," + io::py_repr(p.at("p70").get<double>()) +
-         "," + io::py_repr(p.at("p90").get<double>());
+  return q50::py_repr(p.at("p30").get<double>()) + "," + q50::py_repr(p.at("p70").get<double>()) +
+         "," + q50::py_repr(p.at("p90").get<double>());
 }
 
 BOOST_AUTO_TEST_CASE(reference_inputs_reproduce_the_expected_files_in_both_modes) {

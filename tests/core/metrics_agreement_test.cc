@@ -18,7 +18,7 @@
 
 #include "core/metrics.h"
 #include "io/csv.h"
-#include "io/number_format.h"
+#include "core/number_format.h"
 #include "tests/support/test_env.h"
 
 namespace q50 {
@@ -247,9 +247,9 @@ json to_json(const QbMetrics& m) {
   for (const auto& b : m.probability_calibration) {
     // str(pandas.Interval): "(left, right]" with Python float repr.
     std::string label = "(";
-    label += io::py_repr(b.label_left);
+    label += q50::py_repr(b.label_left);
     label += ", ";
-    label += io::py_repr(b.label_right);
+    label += q50::py_repr(b.label_right);
     label += "]";
     calibration[label] = number_or_null(b.up_fraction);
   }

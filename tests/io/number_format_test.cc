@@ -1,4 +1,4 @@
-#include "io/number_format.h"
+#include "core/number_format.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

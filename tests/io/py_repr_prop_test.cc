@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "io/number_format.h"
+#include "core/number_format.h"
 
 namespace q50::io {
 namespace {

@@ -1,10 +1,10 @@
-#ifndef Q50SIM_IO_NUMBER_FORMAT_H_
-#define Q50SIM_IO_NUMBER_FORMAT_H_
+#ifndef Q50SIM_CORE_NUMBER_FORMAT_H_
+#define Q50SIM_CORE_NUMBER_FORMAT_H_
 
 #include <cstddef>
 #include <string>
 
-namespace q50::io {
+namespace q50 {
 
 // The longest py_repr text: sign, 17 digits, point, 'e', sign, 3 exponent digits
 // ("-1.2345678901234567e-308" is 24 characters).
@@ -28,6 +28,6 @@ void append_py_repr_f32(std::string& out, float v);
 
 std::string py_repr(double v);
 
-}  // namespace q50::io
+}  // namespace q50
 
-#endif  // Q50SIM_IO_NUMBER_FORMAT_H_
+#endif  // Q50SIM_CORE_NUMBER_FORMAT_H_

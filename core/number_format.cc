@@ -1,4 +1,4 @@
-#include "io/number_format.h"
+#include "core/number_format.h"
 
 #include <cmath>
 #include <cstdint>
@@ -6,7 +6,7 @@
 
 #include "fmt/format.h"
 
-namespace q50::io {
+namespace q50 {
 namespace {
 
 char* copy(char* out, const char* from, std::size_t n) {
@@ -111,4 +111,4 @@ std::string py_repr(double v) {
   return std::string(buf, write_py_repr(buf, v));
 }
 
-}  // namespace q50::io
+}  // namespace q50
