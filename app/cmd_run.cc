@@ -13,7 +13,7 @@
 #include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
-#include "app/scenario_runner.h"
+#include "io/scenario_runner.h"
 #include "fmt/format.h"
 #include "io/scenario_file.h"
 
@@ -63,7 +63,7 @@ absl::StatusOr<std::uint64_t> parse_seed(std::string_view text) {
   return v;
 }
 
-void print_summary(const ScenarioRunResult& r, const std::string& out_dir) {
+void print_summary(const io::ScenarioRunResult& r, const std::string& out_dir) {
   std::printf(
       "run: bars=%" PRId64 " orders=%" PRId64 " fills=%" PRId64 " pnl=%.2f sharpe=%.3f "
       "max_drawdown=%.4f faults=%" PRId64 "/%" PRId64 " recovered -> %s\n",
@@ -86,9 +86,10 @@ int run_run(const std::vector<std::string_view>& argv) {
   }
   auto out_dir = args->require("out");
   if (!out_dir.ok()) return kCli.usage_error(out_dir.status());
-  ScenarioRunOptions options;
-  options.env = process_env();
+  io::ScenarioRunOptions options;
+  options.env = io::process_env();
   options.progress = true;
+  options.version = Q50SIM_VERSION;
   if (auto seed = args->get("seed")) {
     auto parsed = parse_seed(*seed);
     if (!parsed.ok()) return kCli.usage_error(parsed.status());
@@ -99,10 +100,10 @@ int run_run(const std::vector<std::string_view>& argv) {
   std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", options.seed.value_or(scenario->seed),
               scenario->name.c_str(), Q50SIM_VERSION);
   std::fflush(stdout);
-  if (auto missing = missing_reference_data(*scenario, options.env)) {
+  if (auto missing = io::missing_reference_data(*scenario, options.env)) {
     return kCli.fail(absl::NotFoundError(fmt::format("{}: {}", scenario->path, *missing)));
   }
-  auto result = run_scenario(*scenario, *out_dir, options);
+  auto result = io::run_scenario(*scenario, *out_dir, options);
   if (!result.ok()) return kCli.fail(result.status());
   print_summary(*result, *out_dir);
   return result->failures.empty() ? kExitOk : kExitCheckFailed;

@@ -21,10 +21,14 @@
 #include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
-#include "app/scenario_runner.h"
+#include "io/scenario_runner.h"
 #include "fmt/format.h"
 #include "io/atomic_file.h"
 #include "io/scenario_file.h"
+
+#ifndef Q50SIM_VERSION
+#define Q50SIM_VERSION "unknown"
+#endif
 
 namespace q50::app {
 namespace {
@@ -84,7 +88,7 @@ struct Entry {
   std::string path;
   Outcome outcome = Outcome::kPass;
   bool ran = false;
-  ScenarioRunResult result;
+  io::ScenarioRunResult result;
   std::vector<std::string> messages;
 };
 
@@ -119,7 +123,7 @@ std::string first_difference(const std::string& name, std::string_view expected,
 }
 
 absl::StatusOr<std::string> output_file(const std::filesystem::path& out, std::string_view name,
-                                        const ScenarioRunResult& r) {
+                                        const io::ScenarioRunResult& r) {
   if (name == "fingerprint.txt") return fmt::format("{:016x}\n", r.summary.fingerprint);
   return io::read_file((out / name).string());
 }
@@ -165,18 +169,19 @@ void run_entry(const Options& o, Entry& e) {
     e.messages.emplace_back(scenario.status().message());
     return;
   }
-  const EnvLookup env = process_env();
-  if (auto missing = missing_reference_data(*scenario, env)) {
+  const io::EnvLookup env = io::process_env();
+  if (auto missing = io::missing_reference_data(*scenario, env)) {
     e.outcome = o.ci ? Outcome::kFail : Outcome::kSkip;
     e.messages.push_back(o.ci ? fmt::format("{} (CI=true: reference data is required)", *missing)
                               : fmt::format("skipped: {}", *missing));
     return;
   }
   const std::filesystem::path out = o.work / e.stem;
-  ScenarioRunOptions options;
+  io::ScenarioRunOptions options;
   options.env = env;
   options.force_deterministic_check = true;
-  auto result = run_scenario(*scenario, out.string(), options);
+  options.version = Q50SIM_VERSION;
+  auto result = io::run_scenario(*scenario, out.string(), options);
   if (!result.ok()) {
     e.outcome = Outcome::kFail;
     e.messages.emplace_back(result.status().message());
@@ -214,7 +219,7 @@ void print_table(const std::vector<Entry>& entries) {
                   static_cast<int>(result.size()), result.data());
       continue;
     }
-    const ScenarioRunResult& r = e.result;
+    const io::ScenarioRunResult& r = e.result;
     const std::string faults =
         r.fault_windows == 0 ? "-" : fmt::format("{}/{}", r.faults_recovered, r.fault_windows);
     std::printf("%-32s %7" PRId64 " %7" PRId64 " %12.2f %8.3f %7s  %.*s\n", e.stem.c_str(),
@@ -256,7 +261,7 @@ absl::StatusOr<Options> parse_options(const Args& args) {
     return absl::InvalidArgumentError(fmt::format("--jobs: expected 1..256 (got {})", *jobs));
   }
   o.jobs = static_cast<std::size_t>(*jobs);
-  o.ci = process_env()("CI").value_or("") == "true";
+  o.ci = io::process_env()("CI").value_or("") == "true";
   return o;
 }
 

@@ -1,0 +1,45 @@
+#ifndef Q50SIM_IO_SCENARIO_INPUTS_H_
+#define Q50SIM_IO_SCENARIO_INPUTS_H_
+
+// What a scenario reads from disk before it runs (sim/scenario_run.h ScenarioInputs): a csv or
+// qlib market, cut to the run's range, and signal file rows, or the synthetic forecaster's rows
+// over the loaded market. Paths that start with a "${NAME}" placeholder are expanded from an
+// environment lookup (the CLI's: the process environment).
+//
+// A csv market without open/high/low columns uses the close for them; without a volume column
+// (or qlib without volume.bin) every bar has unlimited volume (1e9 base units, far inside the
+// venue's int64 e8 range and above any order the library places). A qlib market keeps the
+// instrument's calendar rows with a finite close (qlib's D.features restriction).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "sim/scenario.h"
+#include "sim/scenario_run.h"
+
+namespace q50::io {
+
+// Looks up "${NAME}" placeholders (unset: nullopt).
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+
+// The process environment (empty values count as unset).
+EnvLookup process_env();
+
+// When a source the scenario selects reads a path that starts with a "${NAME}" placeholder
+// (reference data outside the scenario's folder) and NAME is unset or the expanded path does
+// not exist: a message saying which. nullopt when every such path is present (or none is used).
+std::optional<std::string> missing_reference_data(const sim::Scenario& scenario,
+                                                  const EnvLookup& env);
+
+// Loads what the scenario's sources need. InvalidArgument for bad data (file:line), NotFound /
+// Unavailable for I/O errors; a csv/qlib market with no bar inside the run's range is
+// InvalidArgument naming the scenario.
+absl::StatusOr<sim::ScenarioInputs> load_scenario_inputs(const sim::Scenario& scenario,
+                                                         const EnvLookup& env);
+
+}  // namespace q50::io
+
+#endif  // Q50SIM_IO_SCENARIO_INPUTS_H_

@@ -1,0 +1,177 @@
+#include "io/scenario_runner.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <utility>
+
+#include "core/fixed_point.h"
+#include "core/number_format.h"
+#include "fmt/format.h"
+#include "io/csv_stream.h"
+#include "io/output_set.h"
+#include "io/run_report.h"
+#include "nlohmann/json.hpp"
+#include "sim/scenario_run.h"
+
+namespace q50::io {
+namespace {
+
+constexpr std::int64_t kProgressEveryBars = 100'000;
+
+// Streams bars.csv and trades.csv and hands every record on to the series collector.
+class RunFilesSink final : public ports::Sink {
+ public:
+  RunFilesSink(StagedFile& bars, StagedFile& trades, sim::SeriesCollector& series, bool progress)
+      : bars_(bars, {"timestamp", "close", "signal_used", "side", "tier", "variance_regime",
+                     "size", "target_qty", "order_qty", "waiting", "risk_limited", "risk_reason",
+                     "position", "cash", "equity"}),
+        trades_(trades, {"timestamp", "ts_ns", "order_id", "client_order_id", "side", "qty",
+                         "price", "notional", "fee", "slippage", "liquidity"}),
+        series_(series),
+        progress_(progress) {}
+
+  void on_bar(const strategy::BarRecord& r) override {
+    bars_.timestamp(r.ts_ns).f64(r.close).i64(r.signal_used ? 1 : 0);
+    bars_.i64(r.side).i64(r.tier).str(variance_regime_name(r.variance_regime));
+    bars_.f64(r.size).f64(r.target_qty).f64(r.order_qty);
+    bars_.i64(r.waiting ? 1 : 0).i64(r.risk_limited ? 1 : 0);
+    bars_.str(r.risk_limited ? reject_reason_name(r.risk_reason) : "");
+    bars_.f64(r.position).f64(r.cash).f64(r.equity);
+    bars_.end_row();
+    if (progress_ && ++records_ % kProgressEveryBars == 0) {
+      std::fprintf(stderr, "\rbars %lld", static_cast<long long>(records_));
+    }
+    series_.on_bar(r);
+  }
+  void on_fill(const ports::FillRecord& f) override {
+    trades_.timestamp(f.ts_ns).i64(f.ts_ns).i64(f.order_id).i64(f.client_order_id);
+    trades_.str(f.qty_e8 > 0 ? "BUY" : "SELL").e8(f.qty_e8 > 0 ? f.qty_e8 : -f.qty_e8);
+    trades_.e8(f.price_e8).e8(f.notional_e8).e8(f.fee_e8).e8(f.slippage_e8);
+    trades_.str(venue::liquidity_name(f.liquidity));
+    trades_.end_row();
+    series_.on_fill(f);
+  }
+  void on_order(const ports::OrderRecord& o) override { series_.on_order(o); }
+  void flush() {
+    bars_.flush();
+    trades_.flush();
+  }
+
+ private:
+  CsvStream bars_;
+  CsvStream trades_;
+  sim::SeriesCollector& series_;
+  bool progress_;
+  std::int64_t records_ = 0;
+};
+
+std::string hex16(std::uint64_t v) { return fmt::format("{:016x}", v); }
+
+nlohmann::json engine_json(const sim::EngineSummary& s) {
+  nlohmann::json j;
+  j["fingerprint"] = hex16(s.fingerprint);
+  j["bars"] = s.bars;
+  j["events"] = s.events;
+  j["orders"] = s.orders;
+  j["accepted"] = s.accepted;
+  j["fills"] = s.fills;
+  j["orders_ended"] = s.orders_ended;
+  j["orders_closed"] = s.orders_closed;
+  j["lot_rejects"] = s.lot_rejects;
+  j["order_open_at_end"] = s.order_open_at_end;
+  j["venue_rejects"] = nlohmann::json::object();
+  for (const auto& [code, n] : s.venue_rejects) j["venue_rejects"][venue::reject_code_name(code)] = n;
+  j["risk_rejects"] = nlohmann::json::object();
+  j["risk_clamps"] = nlohmann::json::object();
+  for (std::size_t i = 0; i < strategy::kRejectReasonCount; ++i) {
+    const std::string name(reject_reason_name(static_cast<RejectReason>(i)));
+    if (s.strategy.risk_rejects[i] != 0) j["risk_rejects"][name] = s.strategy.risk_rejects[i];
+    if (s.strategy.risk_clamps[i] != 0) j["risk_clamps"][name] = s.strategy.risk_clamps[i];
+  }
+  j["strategy"] = {{"signals", s.strategy.signals},
+                   {"stale_signals", s.strategy.stale_signals},
+                   {"signals_used", s.strategy.signals_used},
+                   {"bars_waiting", s.strategy.bars_waiting},
+                   {"below_lot", s.strategy.below_lot},
+                   {"below_rebalance", s.strategy.below_rebalance}};
+  j["fees_e8"] = s.fees_e8;
+  j["slippage_e8"] = s.slippage_e8;
+  j["final_quote_e8"] = s.final_quote_e8;
+  j["final_position_e8"] = s.final_position_e8;
+  j["final_mark_e8"] = s.final_mark_e8;
+  j["final_equity_e8"] = s.final_equity_e8;
+  j["journal_lines"] = s.journal_lines;
+  j["invariant_checks"] = s.invariant_checks;
+  j["faults"] = nlohmann::json::object();
+  for (const auto& [kind, f] : s.faults) {
+    j["faults"][std::string(sim::fault_kind_name(kind))] = {
+        {"windows", f.windows}, {"injected", f.injected}, {"recovered", f.recovered}};
+  }
+  return j;
+}
+
+void fill_result(const sim::Scenario& sc, const sim::EngineSummary& s, RunMetrics m,
+                 ScenarioRunResult& r) {
+  r.name = sc.name;
+  r.seed = sc.seed;
+  r.summary = s;
+  r.initial_equity = m.initial_equity;
+  r.final_equity = to_double(s.final_equity_e8);
+  r.metrics = std::move(m);
+  for (const auto& [kind, f] : s.faults) {
+    r.fault_windows += f.windows;
+    r.faults_recovered += f.recovered;
+  }
+}
+
+}  // namespace
+
+std::string scenario_metrics_json(const ScenarioRunResult& r) {
+  nlohmann::json j = nlohmann::json::parse(render_metrics_json(r.metrics));
+  j["engine"] = engine_json(r.summary);
+  j["assertions"] = {{"passed", r.failures.empty()}, {"failures", r.failures}};
+  return j.dump(2) + "\n";
+}
+
+absl::StatusOr<ScenarioRunResult> run_scenario(const sim::Scenario& sc, const std::string& out_dir,
+                                               const ScenarioRunOptions& options) {
+  sim::Scenario scenario = sc;
+  if (options.seed) sim::apply_seed(scenario, *options.seed);
+  auto inputs = load_scenario_inputs(scenario, options.env);
+  if (!inputs.ok()) return inputs.status();
+  auto out = OutputSet::open(out_dir);
+  if (!out.ok()) return out.status();
+  auto bars = out->stage("bars.csv");
+  if (!bars.ok()) return bars.status();
+  auto trades = out->stage("trades.csv");
+  if (!trades.ok()) return trades.status();
+  const bool progress = options.progress && isatty(STDERR_FILENO) != 0;
+  sim::SeriesCollector series(scenario);
+  RunFilesSink sink(**bars, **trades, series, progress);
+  const sim::ScenarioRun run = sim::simulate(scenario, *inputs, sink, true);
+  sink.flush();
+  if (progress) std::fputc('\n', stderr);
+  const RunSeries finished = series.finish(run.summary, options.version);
+  ScenarioRunResult result;
+  fill_result(scenario, run.summary, compute_run_metrics(finished, MetricsOptions{}), result);
+  result.failures = sim::failed_assertions(
+      scenario.assertions, {result.summary, result.metrics, result.final_equity});
+  if (scenario.assertions.deterministic || options.force_deterministic_check) {
+    const std::uint64_t again = sim::rerun_fingerprint(scenario, *inputs);
+    if (again != run.summary.fingerprint) {
+      result.failures.push_back(fmt::format("deterministic: fingerprint {} then {}",
+                                            hex16(run.summary.fingerprint), hex16(again)));
+    }
+  }
+  for (const auto& [name, content] :
+       {std::pair<std::string_view, std::string>{"journal.txt", run.journal_text},
+        {"metrics.json", scenario_metrics_json(result)},
+        {"report.html", render_report_html(finished, result.metrics)}}) {
+    if (auto st = out->put(name, content); !st.ok()) return st;
+  }
+  if (auto st = out->commit(); !st.ok()) return st;
+  return result;
+}
+
+}  // namespace q50::io
