@@ -1,0 +1,31 @@
+#ifndef Q50SIM_IO_LEGACY_REPLAY_FILES_H_
+#define Q50SIM_IO_LEGACY_REPLAY_FILES_H_
+
+// The existing backtesters' output files rendered from a replay's records, column for column
+// and key for key as the reference files (shared/reference/backtest_hb/*/expected_*,
+// backtest_quantile/*/expected_*): floats as Python's repr, metrics.json as json.dump(indent=2)
+// writes calculate_metrics / _calculate_metrics, Python ints where the original yields ints.
+
+#include <string>
+#include <vector>
+
+#include "io/backtest_input.h"
+#include "sim/legacy/replay.h"
+
+namespace q50::io {
+
+// HummingbotQuantileBacktester: portfolio_history, trades, holds and metrics. pv is the
+// portfolio value of every bar record (returns and drawdowns derive from it).
+std::string hb_bars_csv(const sim::ReplayResult& r, const std::vector<double>& pv);
+std::string hb_trades_csv(const sim::ReplayResult& r);
+std::string hb_holds_csv(const sim::ReplayResult& r);
+std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double>& pv,
+                            double initial_balance);
+
+// QuantileBacktester: the trade records (one per bar) and save_results' metrics.
+std::string qb_trades_csv(const sim::ReplayResult& r);
+std::string qb_metrics_json(const sim::ReplayResult& r, const QbBacktestConfig& config);
+
+}  // namespace q50::io
+
+#endif  // Q50SIM_IO_LEGACY_REPLAY_FILES_H_
