@@ -751,7 +751,7 @@ absl::Status read_signals(const Table& root, Scenario& sc) {
   Q50_SCENARIO_TRY(syn->get("noise", s.synthetic.noise, kNonNegative));
   Q50_SCENARIO_TRY(syn->get("calibration", s.synthetic.calibration, kPositive));
   Q50_SCENARIO_TRY(read_signal_file(*t, sc.dir, s));
-  Q50_SCENARIO_TRY(read_percentiles(*t, s.percentiles));
+  Q50_SCENARIO_TRY(read_percentiles(*t, sc.strategy.percentiles));
   if (s.source == SignalSourceKind::kFile && !s.file) {
     return t->error("source = \"file\" needs a [signals.file] table with a path");
   }
@@ -761,19 +761,19 @@ absl::Status read_signals(const Table& root, Scenario& sc) {
 // ---- [strategy] and [risk] ------------------------------------------------------------------
 
 struct SizingChoice {
-  SizingSource source;
+  strategy::SizingRule rule;
   HbSizingMethod hb;
 };
 constexpr Choice<SizingChoice> kSizings[] = {
-    {"kelly_position_size", {SizingSource::kKellyPositionSize, HbSizingMethod::kEnhanced}},
+    {"kelly_position_size", {strategy::SizingRule::kKellyPositionSize, HbSizingMethod::kEnhanced}},
     {"position_size_suggestion",
-     {SizingSource::kPositionSizeSuggestion, HbSizingMethod::kEnhanced}},
-    {"simple", {SizingSource::kHb, HbSizingMethod::kSimple}},
-    {"kelly", {SizingSource::kHb, HbSizingMethod::kKelly}},
-    {"volatility", {SizingSource::kHb, HbSizingMethod::kVolatility}},
-    {"sharpe", {SizingSource::kHb, HbSizingMethod::kSharpe}},
-    {"risk_parity", {SizingSource::kHb, HbSizingMethod::kRiskParity}},
-    {"enhanced", {SizingSource::kHb, HbSizingMethod::kEnhanced}}};
+     {strategy::SizingRule::kPositionSizeSuggestion, HbSizingMethod::kEnhanced}},
+    {"simple", {strategy::SizingRule::kHb, HbSizingMethod::kSimple}},
+    {"kelly", {strategy::SizingRule::kHb, HbSizingMethod::kKelly}},
+    {"volatility", {strategy::SizingRule::kHb, HbSizingMethod::kVolatility}},
+    {"sharpe", {strategy::SizingRule::kHb, HbSizingMethod::kSharpe}},
+    {"risk_parity", {strategy::SizingRule::kHb, HbSizingMethod::kRiskParity}},
+    {"enhanced", {strategy::SizingRule::kHb, HbSizingMethod::kEnhanced}}};
 
 constexpr Choice<HoldPolicy> kHolds[] = {
     {"keep", HoldPolicy::kKeep},
@@ -784,32 +784,35 @@ constexpr Choice<PositionRule> kRules[] = {
     {"target", PositionRule::kTargetPosition},
     {"pyramid", PositionRule::kLegacyPyramid}};
 
-constexpr Choice<MissingSignalPolicy> kMissing[] = {{"hold", MissingSignalPolicy::kHold},
-                                                    {"flat", MissingSignalPolicy::kFlat}};
+constexpr Choice<strategy::NoSignalPolicy> kMissing[] = {
+    {"hold", strategy::NoSignalPolicy::kKeep}, {"flat", strategy::NoSignalPolicy::kFlat}};
 
-constexpr Choice<RiskMode> kRiskModes[] = {{"clamp", RiskMode::kClamp},
-                                           {"check", RiskMode::kCheck}};
+constexpr Choice<strategy::RiskMode> kRiskModes[] = {{"clamp", strategy::RiskMode::kClamp},
+                                                     {"check", strategy::RiskMode::kCheck}};
 
-absl::Status read_strategy(const Table& root, StrategyConfig& s) {
+// [strategy] into the core's parameters (file key -> Params field where they differ:
+// sizing -> sizing + hb_method, max_position_fraction -> max_abs_fraction,
+// on_missing_signal -> no_signal, position_rule -> rule).
+absl::Status read_strategy(const Table& root, strategy::Params& s) {
   auto t = root.sub("strategy");
   if (!t.ok()) return t.status();
   Q50_SCENARIO_TRY(t->check_keys());
   SizingChoice sizing{s.sizing, s.hb_method};
   Q50_SCENARIO_TRY(t->get_choice<SizingChoice>("sizing", sizing, kSizings));
-  s.sizing = sizing.source;
+  s.sizing = sizing.rule;
   s.hb_method = sizing.hb;
   Q50_SCENARIO_TRY(t->get("hb_max_position_pct", s.hb_max_position_pct, Bounds{0.0, 1.0, true}));
   Q50_SCENARIO_TRY(t->get_choice<HoldPolicy>("hold", s.hold, kHolds));
   Q50_SCENARIO_TRY(t->get("min_confidence_hold", s.min_confidence_hold, kNonNegative));
   Q50_SCENARIO_TRY(t->get_choice<PositionRule>("position_rule", s.rule, kRules));
   Q50_SCENARIO_TRY(
-      t->get("max_position_fraction", s.max_position_fraction, Bounds{0.0, 10.0, false, false}));
+      t->get("max_position_fraction", s.max_abs_fraction, Bounds{0.0, 10.0, false, false}));
   Q50_SCENARIO_TRY(t->get("allow_short", s.allow_short));
   Q50_SCENARIO_TRY(
-      t->get_choice<MissingSignalPolicy>("on_missing_signal", s.on_missing_signal, kMissing));
+      t->get_choice<strategy::NoSignalPolicy>("on_missing_signal", s.no_signal, kMissing));
   Q50_SCENARIO_TRY(t->get("use_stale", s.use_stale));
   Q50_SCENARIO_TRY(t->get("rebalance_min_fraction", s.rebalance_min_fraction, kUnit));
-  return t->get_choice<RiskMode>("risk_mode", s.risk_mode, kRiskModes);
+  return t->get_choice<strategy::RiskMode>("risk_mode", s.risk_mode, kRiskModes);
 }
 
 absl::Status read_risk(const Table& root, RiskLimits& r) {
@@ -1171,7 +1174,7 @@ absl::StatusOr<Scenario> build(const std::string& path, const toml::table& doc) 
   Q50_SCENARIO_TRY(read_market(root, sc));
   Q50_SCENARIO_TRY(read_signals(root, sc));
   Q50_SCENARIO_TRY(read_strategy(root, sc.strategy));
-  Q50_SCENARIO_TRY(read_risk(root, sc.risk));
+  Q50_SCENARIO_TRY(read_risk(root, sc.strategy.limits));
   Q50_SCENARIO_TRY(read_exchange(root, sc));
   Q50_SCENARIO_TRY(read_faults(root, path, sc));
   Q50_SCENARIO_TRY(read_assertions(root, sc.assertions));

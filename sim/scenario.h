@@ -18,6 +18,7 @@
 #include "core/signal_lookup.h"
 #include "core/sizing.h"
 #include "core/position_policy.h"
+#include "core/strategy.h"
 #include "core/timestamp.h"
 #include "sim/exchange.h"
 #include "sim/market_stream.h"
@@ -88,34 +89,20 @@ struct SignalConfig {
   ForecasterParams synthetic;  // seed = the scenario's seed
   std::optional<SignalFileSource> file;
   SignalLookupRule lookup;  // tolerance <= max_staleness (checked)
-  // Frozen vol_risk percentiles: a stream has no whole sample (existing system: look-ahead).
-  // Defaults: the existing system's constants rebuilt over its whole training sample
-  // (spec/existing-signals.md §3).
-  VariancePercentiles percentiles{8.464913116768003e-06, 4.007928073406219e-05,
-                                  1.2133085692767059e-04};
 };
+
+// Frozen vol_risk percentiles ([signals.percentiles]): a stream has no whole sample (existing
+// system: look-ahead). Defaults: the existing system's constants rebuilt over its whole
+// training sample (spec/existing-signals.md §3).
+inline constexpr VariancePercentiles kScenarioPercentiles{
+    8.464913116768003e-06, 4.007928073406219e-05, 1.2133085692767059e-04};
+
+// The core's strategy parameters with a scenario's defaults: [strategy], [signals.percentiles]
+// and [risk] of the file fill it in (the lot size is the instrument's step, set by the engine
+// configuration).
+strategy::Params scenario_strategy_defaults();
 
 // ---- [strategy] -----------------------------------------------------------------------------
-
-// Where a bar's size comes from: a signal-row column, or one of the HB backtester's methods.
-enum class SizingSource : std::uint8_t { kKellyPositionSize, kPositionSizeSuggestion, kHb };
-enum class MissingSignalPolicy : std::uint8_t { kHold, kFlat };
-enum class RiskMode : std::uint8_t { kCheck, kClamp };
-
-struct StrategyConfig {
-  SizingSource sizing = SizingSource::kKellyPositionSize;
-  HbSizingMethod hb_method = HbSizingMethod::kEnhanced;  // with SizingSource::kHb
-  double hb_max_position_pct = 0.5;
-  HoldPolicy hold = HoldPolicy::kKeep;
-  double min_confidence_hold = 1.0;  // with HoldPolicy::kLegacyMinConfidence
-  PositionRule rule = PositionRule::kTargetPosition;
-  double max_position_fraction = 0.5;  // |target exposure| <= this * equity, in [0, 10]
-  bool allow_short = false;
-  MissingSignalPolicy on_missing_signal = MissingSignalPolicy::kHold;
-  bool use_stale = true;
-  double rebalance_min_fraction = 0.0;
-  RiskMode risk_mode = RiskMode::kClamp;
-};
 
 // ---- [[faults]] -----------------------------------------------------------------------------
 
@@ -234,8 +221,8 @@ struct Scenario {
 
   MarketConfig market;
   SignalConfig signals;
-  StrategyConfig strategy;
-  RiskLimits risk{0.5, 1.0, 1.0, 1.0, 0.00001, 5.0};
+  // [strategy], [signals.percentiles] and [risk]: the core's own parameter type.
+  strategy::Params strategy = scenario_strategy_defaults();
   // Validated with validate_exchange_config. Outages and latency spikes are faults: the
   // runner adds them here once bar indices are mapped to times.
   ExchangeConfig exchange;

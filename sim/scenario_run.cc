@@ -132,26 +132,9 @@ EngineConfig engine_config(const Scenario& sc) {
   EngineConfig c;
   c.seed = sc.seed;
   c.exchange = sc.exchange;
-  strategy::Params& p = c.strategy;
-  const StrategyConfig& s = sc.strategy;
-  p.percentiles = sc.signals.percentiles;
-  p.sizing = static_cast<strategy::SizingRule>(s.sizing);  // same enumerators, same order
-  p.hb_method = s.hb_method;
-  p.hb_max_position_pct = s.hb_max_position_pct;
-  p.hold = s.hold;
-  p.min_confidence_hold = s.min_confidence_hold;
-  p.rule = s.rule;
-  p.max_abs_fraction = s.max_position_fraction;
-  p.allow_short = s.allow_short;
-  p.no_signal = s.on_missing_signal == MissingSignalPolicy::kFlat ? strategy::NoSignalPolicy::kFlat
-                                                                  : strategy::NoSignalPolicy::kKeep;
-  p.use_stale = s.use_stale;
-  p.rebalance_min_fraction = s.rebalance_min_fraction;
-  p.risk_mode = s.risk_mode == RiskMode::kCheck ? strategy::RiskMode::kCheck
-                                                : strategy::RiskMode::kClamp;
-  p.limits = sc.risk;
+  c.strategy = sc.strategy;
   const std::int64_t step = sc.exchange.instrument.step_size_e8;
-  p.lot_size = to_double(step > 0 ? step : 1);
+  c.strategy.lot_size = to_double(step > 0 ? step : 1);
   c.faults = sc.faults;
   c.checkpoint_every_bars = sc.checkpoint_every_bars;
   return c;

@@ -6,9 +6,9 @@
 // file is read or written here: io/scenario_inputs.h loads what a csv/qlib market or a signal
 // file needs into ScenarioInputs, and io/scenario_runner.h writes a run's output directory.
 //
-// Scenario -> engine: [strategy] (the core's strategy::Params, embedded as is) with
-// [signals].percentiles and [risk]; the lot size is the instrument's step size; [exchange] as
-// is; [[faults]] and checkpoint_every_bars to the engine, which maps bar indices to times.
+// Scenario -> engine: the scenario's strategy::Params ([strategy], [signals.percentiles] and
+// [risk]) with the instrument's step size as the lot size; [exchange] as is; [[faults]] and
+// checkpoint_every_bars to the engine, which maps bar indices to times.
 //
 // Sources: the synthetic market streams (with [market].jumps applied as price gaps); a csv or
 // qlib market is replayed from memory. Signals: the synthetic forecaster; over a csv/qlib

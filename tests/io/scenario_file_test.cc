@@ -129,14 +129,14 @@ BOOST_AUTO_TEST_CASE(a_minimal_scenario_takes_the_documented_defaults) {
   BOOST_TEST(sc.signals.synthetic.skill == 0.05);
   BOOST_TEST(sc.signals.lookup.tolerance_ns == 5 * kNsPerMinute);
   BOOST_TEST(sc.signals.lookup.max_staleness_ns == 5 * kNsPerMinute);
-  BOOST_TEST(sc.signals.percentiles.p70 == 4.007928073406219e-05);
-  BOOST_CHECK(sc.strategy.sizing == SizingSource::kKellyPositionSize);
+  BOOST_TEST(sc.strategy.percentiles.p70 == 4.007928073406219e-05);
+  BOOST_CHECK(sc.strategy.sizing == strategy::SizingRule::kKellyPositionSize);
   BOOST_CHECK(sc.strategy.hold == HoldPolicy::kKeep);
   BOOST_CHECK(sc.strategy.rule == PositionRule::kTargetPosition);
-  BOOST_CHECK(sc.strategy.on_missing_signal == MissingSignalPolicy::kHold);
-  BOOST_TEST(sc.risk.max_order_fraction == 0.5);
-  BOOST_TEST(sc.risk.max_drawdown_fraction == 1.0);
-  BOOST_TEST(sc.risk.min_notional == 5.0);
+  BOOST_CHECK(sc.strategy.no_signal == strategy::NoSignalPolicy::kKeep);
+  BOOST_TEST(sc.strategy.limits.max_order_fraction == 0.5);
+  BOOST_TEST(sc.strategy.limits.max_drawdown_fraction == 1.0);
+  BOOST_TEST(sc.strategy.limits.min_notional == 5.0);
   BOOST_TEST(sc.exchange.instrument.step_size_e8 == sim::btcusdt_spot().step_size_e8);
   BOOST_TEST(sc.exchange.account.initial_quote_e8 == 10'000 * q50::kFixedScale);
   BOOST_TEST(sc.exchange.fee.taker_ppm == 1000);
@@ -214,18 +214,18 @@ BOOST_AUTO_TEST_CASE(signals_file_strategy_and_risk) {
   BOOST_TEST(sc.signals.file->path == "${Q50SIM_REFERENCE_DIR}/sig.csv");
   BOOST_TEST(sc.signals.lookup.tolerance_ns == 10 * kNsPerMinute);
   BOOST_TEST(sc.signals.lookup.max_staleness_ns == 10 * kNsPerMinute);  // = tolerance
-  BOOST_TEST(sc.signals.percentiles.p90 == 3e-6);
-  BOOST_CHECK(sc.strategy.sizing == SizingSource::kHb);
+  BOOST_TEST(sc.strategy.percentiles.p90 == 3e-6);
+  BOOST_CHECK(sc.strategy.sizing == strategy::SizingRule::kHb);
   BOOST_CHECK(sc.strategy.hb_method == HbSizingMethod::kRiskParity);
   BOOST_CHECK(sc.strategy.hold == HoldPolicy::kAlwaysClose);
   BOOST_CHECK(sc.strategy.rule == PositionRule::kLegacyPyramid);
-  BOOST_CHECK(sc.strategy.on_missing_signal == MissingSignalPolicy::kFlat);
-  BOOST_CHECK(sc.strategy.risk_mode == RiskMode::kCheck);
-  BOOST_TEST(sc.strategy.max_position_fraction == 1.0);
-  BOOST_TEST(sc.risk.max_leverage == 2.0);
-  BOOST_TEST(sc.risk.max_drawdown_fraction == 0.2);
-  BOOST_TEST(sc.risk.min_order_qty == 0.0);
-  BOOST_TEST(sc.risk.max_exposure_fraction == 1.0);
+  BOOST_CHECK(sc.strategy.no_signal == strategy::NoSignalPolicy::kFlat);
+  BOOST_CHECK(sc.strategy.risk_mode == strategy::RiskMode::kCheck);
+  BOOST_TEST(sc.strategy.max_abs_fraction == 1.0);
+  BOOST_TEST(sc.strategy.limits.max_leverage == 2.0);
+  BOOST_TEST(sc.strategy.limits.max_drawdown_fraction == 0.2);
+  BOOST_TEST(sc.strategy.limits.min_order_qty == 0.0);
+  BOOST_TEST(sc.strategy.limits.max_exposure_fraction == 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(exchange_maps_every_model) {
