@@ -11,6 +11,7 @@
 #include <cereal/types/array.hpp>
 
 #include "absl/status/status.h"
+#include "sim/checkpoint_envelope.h"
 
 // cereal finds these by argument-dependent lookup, so each lives in its type's namespace.
 // Every member of every struct is listed in declaration order; a member added to State (or
@@ -60,8 +61,6 @@ void serialize(Archive& ar, Counters& c) {
 namespace q50::sim {
 namespace {
 
-constexpr std::string_view kMagic = "Q50NSTAT";
-
 // Reads the body in place (no copy of the bytes into a stringstream).
 class ViewBuf : public std::streambuf {
  public:
@@ -81,39 +80,22 @@ void archive_state(Archive& ar, FeatureStream::Snapshot& features, strategy::Sta
 }  // namespace
 
 std::string encode_strategy_state(const strategy::State& state) {
-  std::ostringstream out;
-  out.write(kMagic.data(), static_cast<std::streamsize>(kMagic.size()));
-  for (int i = 0; i < 4; ++i) {
-    out.put(static_cast<char>((kStrategyStateVersion >> (8 * i)) & 0xffU));
-  }
+  std::ostringstream body(std::ios::binary);
   {
-    cereal::PortableBinaryOutputArchive ar(out);
+    cereal::PortableBinaryOutputArchive ar(body);
     strategy::State copy = state;
     FeatureStream::Snapshot features = state.features.snapshot();
     archive_state(ar, features, copy);
   }
-  return std::move(out).str();
+  return seal_checkpoint(CheckpointKind::kStrategyState, kStrategyStateVersion,
+                         std::move(body).str());
 }
 
 absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
-                                                    const std::string& source) {
-  const std::size_t header = kMagic.size() + 4;
-  if (bytes.size() < header || bytes.substr(0, kMagic.size()) != kMagic) {
-    return absl::InvalidArgumentError(
-        source + ": not a strategy checkpoint (bad magic or " +
-                                      std::to_string(bytes.size()) + " bytes)");
-  }
-  std::uint32_t version = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    version |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[kMagic.size() + i]))
-               << (8 * i);
-  }
-  if (version != kStrategyStateVersion) {
-    return absl::InvalidArgumentError(source + ": strategy checkpoint version " +
-                                      std::to_string(version) + " (this build reads " +
-                                      std::to_string(kStrategyStateVersion) + ")");
-  }
-  ViewBuf buffer(bytes.substr(header));
+                                                      const std::string& source) {
+  auto body = open_checkpoint(bytes, CheckpointKind::kStrategyState, kStrategyStateVersion, source);
+  if (!body.ok()) return body.status();
+  ViewBuf buffer(*body);
   std::istream in(&buffer);
   strategy::State state;
   FeatureStream::Snapshot features;
@@ -121,12 +103,10 @@ absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
     cereal::PortableBinaryInputArchive ar(in);
     archive_state(ar, features, state);
   } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(
-        source + ": unparsable strategy checkpoint: " + e.what());
+    return absl::InvalidArgumentError(source + ": unparsable strategy checkpoint: " + e.what());
   }
   if (in.peek() != std::char_traits<char>::eof()) {
-    return absl::InvalidArgumentError(
-        source + ": trailing bytes after the strategy checkpoint");
+    return absl::InvalidArgumentError(source + ": trailing bytes after the strategy checkpoint");
   }
   state.features = FeatureStream::from_snapshot(features);
   return state;

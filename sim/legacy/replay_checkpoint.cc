@@ -1,5 +1,7 @@
 #include "sim/legacy/replay_checkpoint.h"
 
+#include "sim/checkpoint_envelope.h"
+
 #include <array>
 #include <cstring>
 #include <exception>
@@ -128,22 +130,6 @@ void serialize(Archive& ar, CheckpointHeader& h) {
 
 namespace {
 
-constexpr std::string_view kMagic = "Q50SIMCK";
-constexpr std::size_t kPrefixSize = 8 + 4 + 8;
-
-void put_le(std::string& out, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out += static_cast<char>((v >> (8 * i)) & 0xffU);
-}
-
-std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) {
-    const auto byte = static_cast<unsigned char>(in[at + static_cast<std::size_t>(i)]);
-    v |= static_cast<std::uint64_t>(byte) << (8 * i);
-  }
-  return v;
-}
-
 std::string hex(std::uint64_t v) {
   std::array<char, 17> buf{};
   for (int i = 15; i >= 0; --i) {
@@ -178,41 +164,16 @@ std::string encode_checkpoint(const ReplayCheckpoint& checkpoint) {
     // Writing into memory cannot fail short of exhausting it.
     Q50_CHECK(false, e.what());
   }
-  const std::string bytes = std::move(body).str();
-  std::string out;
-  out.reserve(kPrefixSize + bytes.size());
-  out += kMagic;
-  put_le(out, kCheckpointVersion, 4);
-  put_le(out, fnv1a(bytes), 8);
-  out += bytes;
-  return out;
+  return seal_checkpoint(CheckpointKind::kLegacyReplay, kCheckpointVersion,
+                         std::move(body).str());
 }
 
 absl::StatusOr<ReplayCheckpoint> decode_checkpoint(std::string_view bytes,
                                                    const std::string& source) {
-  if (bytes.size() < kPrefixSize) {
-    return absl::InvalidArgumentError(
-        source + ": truncated checkpoint (" + std::to_string(bytes.size()) +
-        " bytes, the header alone is " + std::to_string(kPrefixSize) + ")");
-  }
-  if (bytes.substr(0, kMagic.size()) != kMagic) {
-    return absl::InvalidArgumentError(source + ": not a q50sim checkpoint (no \"" +
-                                      std::string(kMagic) + "\" at its start)");
-  }
-  const std::uint64_t version = get_le(bytes, 8, 4);
-  if (version != kCheckpointVersion) {
-    return absl::InvalidArgumentError(source + ": checkpoint format version " +
-                                      std::to_string(version) + "; this q50sim reads version " +
-                                      std::to_string(kCheckpointVersion));
-  }
-  const std::string_view body = bytes.substr(kPrefixSize);
-  const std::uint64_t want = get_le(bytes, 12, 8);
-  if (const std::uint64_t got = fnv1a(body); got != want) {
-    return corrupt(source, "truncated or damaged (body checksum " + hex(got) + ", header says " +
-                               hex(want) + ")");
-  }
+  auto body = open_checkpoint(bytes, CheckpointKind::kLegacyReplay, kCheckpointVersion, source);
+  if (!body.ok()) return body.status();
   ReplayCheckpoint out;
-  ViewBuffer buffer(body);
+  ViewBuffer buffer(*body);
   std::istream in(&buffer);
   try {
     cereal::PortableBinaryInputArchive ar(in);

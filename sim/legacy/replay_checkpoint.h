@@ -5,16 +5,12 @@
 // event K, written to a file, and resumed in a fresh process ends with the uninterrupted
 // run's fingerprint and byte-identical outputs (tests/sim/replay_checkpoint_prop_test.cc).
 //
-// File layout (all integers little-endian):
-//   bytes  0..7   magic "Q50SIMCK"
-//   bytes  8..11  format version (kCheckpointVersion)
-//   bytes 12..19  FNV-1a 64 of the body, so a truncated or damaged file is refused before
-//                 anything in it is believed
-//   bytes 20..    body: a cereal::PortableBinaryArchive of the header and the ReplayState.
-//                 Doubles travel as their IEEE bits (bit-exact, NaN payloads included), in a
-//                 fixed byte order, so a checkpoint moves between machines and compilers.
+// File layout: the checkpoint envelope (sim/checkpoint_envelope.h: magic, versions, SHA-256
+// of the body) around a cereal::PortableBinaryArchive of the header and the ReplayState.
+// Doubles travel as their IEEE bits (bit-exact, NaN payloads included), in a fixed byte order,
+// so a checkpoint moves between machines and compilers.
 //
-// The cereal serialize functions live in checkpoint.cc, not in core/ (core stays free of
+// The cereal serialize functions live in replay_checkpoint.cc, not in core/ (core stays free of
 // cereal); cereal's exceptions are caught there and become absl::Status.
 
 #include <cstdint>
@@ -28,7 +24,8 @@
 
 namespace q50::sim {
 
-// Bump on any change to what is serialized; older files are refused with both versions named.
+// The body's format version. Bump on any change to what is serialized; older files are
+// refused with both versions named.
 inline constexpr std::uint32_t kCheckpointVersion = 1;
 
 // What run a checkpoint belongs to. A resume refuses a checkpoint whose header differs from
