@@ -1,163 +1,152 @@
-// q50sim demo: the main job on an embedded default. A seeded synthetic BTC-like market (a
-// regime schedule of quiet, normal, trending, volatile and crash spans) feeds qlib-exact
-// features; a seeded forecaster with configurable skill issues q10/q50/q90; the existing
-// system's signal pipeline turns them into sides, tiers, thresholds and sizes. Same seed, same
-// bytes out.
-#include <array>
-#include <cmath>
+// q50sim demo: the main job on an embedded default. A simulated year of hourly bars through
+// the simulator with every fault kind injected, the strategy users run, its assertions, a short
+// summary and the report it wrote (app/embedded_scenario.h). --pipeline prints the signal
+// pipeline's summary over a synthetic series instead (sim/pipeline_demo.h).
+#include <algorithm>
+#include <cinttypes>
 #include <cstdio>
-#include <map>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/args.h"
 #include "app/command_output.h"
 #include "app/commands.h"
+#include "app/embedded_scenario.h"
 #include "app/exit_codes.h"
-#include "core/qlib_features.h"
-#include "core/regime.h"
-#include "core/signal.h"
 #include "fmt/format.h"
-#include "io/csv.h"
-#include "sim/synthetic_market.h"
+#include "io/scenario_file.h"
+#include "io/scenario_runner.h"
+#include "io/signal_output.h"
+#include "sim/pipeline_demo.h"
 
 namespace q50::app {
 namespace {
 
 constexpr std::string_view kHelp =
-    "usage: q50sim demo [--seed N] [--bars N] [--skill X] [--out SIGNALS.csv]\n"
+    "usage: q50sim demo [--out DIR] [--seed N]\n"
+    "       q50sim demo --pipeline [--seed N] [--bars N] [--skill X] [--out SIGNALS.csv]\n"
     "\n"
-    "Runs the Q50 signal pipeline over a deterministic synthetic quantile series that q50sim\n"
-    "generates itself (no external data) and prints a short summary.\n"
+    "Runs the scenario compiled into q50sim (scenarios/stability_year.toml: a simulated leap\n"
+    "year of hourly bars through quiet, normal, trending, volatile and crash regimes, with every\n"
+    "fault kind injected twice) through the simulator: the Q50 strategy against the mock\n"
+    "exchange, its assertions checked, the run repeated to check its fingerprint. Needs no\n"
+    "external data. Prints a summary and writes the run's files.\n"
+    "\n"
+    "  --out DIR   where report.html, metrics.json, bars.csv, trades.csv and journal.txt go\n"
+    "              (default q50sim-demo)\n"
+    "  --seed N    another seed for the market, forecaster and venue (default the scenario's)\n"
+    "\n"
+    "--pipeline: the existing system's signal pipeline over a synthetic quantile series\n"
     "  --seed N     PRNG seed (default 42); the same seed always prints the same summary\n"
     "  --bars N     hourly bars (default 8760, one year)\n"
     "  --skill X    forecaster skill in [0, 1] (default 0.05)\n"
-    "  --out FILE   also write the per-bar signal columns (the `q50sim signals` layout)\n";
+    "  --out FILE   also write the per-bar signal columns (the `q50sim signals` layout)\n"
+    "\n"
+    "exit codes: 0 ok, 1 an assertion failed, 2 bad command line, 4 an output could not be\n"
+    "written\n";
 
-struct DemoConfig {
-  std::uint64_t seed = 42;
-  std::int64_t bars = 8760;
-  double skill = 0.05;
-};
+constexpr CommandOutput kCli("demo", kHelp);
 
-sim::SyntheticMarketParams market_params(const DemoConfig& c) {
-  using sim::MarketRegime;
-  sim::SyntheticMarketParams p;
-  p.seed = c.seed;
-  p.start_ts_ns = *parse_timestamp("2030-01-01 00:00:00");
-  p.bars = c.bars + 2;  // two extra bars for the last labels' look-ahead
-  p.schedule = {{MarketRegime::kQuiet, 500},    {MarketRegime::kNormal, 900},
-                {MarketRegime::kTrending, 300}, {MarketRegime::kVolatile, 200},
-                {MarketRegime::kNormal, 600},   {MarketRegime::kCrash, 24},
-                {MarketRegime::kVolatile, 150}, {MarketRegime::kQuiet, 400}};
-  return p;
+std::string percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fraction); }
+
+std::string duration(std::int64_t ns) {
+  const std::int64_t minutes = ns / (60 * kNsPerSecond);
+  if (minutes < 120) return fmt::format("{} min", minutes);
+  return fmt::format("{:.1f} h", static_cast<double>(minutes) / 60.0);
 }
 
-void print_summary(const DemoConfig& c, const std::vector<FeatureRow>& features,
-                   const std::vector<SignalRow>& rows, const VariancePercentiles& p) {
-  std::array<int, 3> sides{};  // short, long, hold
-  std::array<int, 4> tiers{};
-  std::array<int, 4> regimes{};
-  int hits = 0;
-  int directional = 0;
-  double kelly_sum = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const SignalRow& r = rows[i];
-    ++sides[r.side == kSideShort ? 0 : (r.side == kSideLong ? 1 : 2)];
-    ++tiers[r.signal_tier];
-    ++regimes[r.variance_regime_low ? 0 : r.variance_regime_medium ? 1 : r.variance_regime_high ? 2 : 3];
-    if (r.side != kSideHold && !std::isnan(features[i].truth)) {
-      ++directional;
-      const bool up = features[i].truth > 0;
-      hits += (up == (r.side == kSideLong)) ? 1 : 0;
-      kelly_sum += r.kelly_position_size;
+void print_harness_summary(const sim::Scenario& sc, const io::ScenarioRunResult& r,
+                           const std::string& out_dir) {
+  const RunMetrics& m = r.metrics;
+  const sim::EngineSummary& s = r.summary;
+  std::int64_t longest = 0;
+  std::int64_t venue_rejects = 0;
+  for (const auto& [kind, k] : m.faults_by_kind) longest = std::max(longest, k.max_recovery_ns);
+  for (const auto& [code, n] : s.venue_rejects) venue_rejects += n;
+  fmt::print("{}: {}\n", sc.name, sc.description);
+  fmt::print("  market        {} hourly bars, {} .. {}\n", s.bars, format_timestamp(m.start_ts_ns),
+             format_timestamp(m.end_ts_ns));
+  fmt::print("  return        {} (equity {:.2f} -> {:.2f} quote)\n",
+             percent(r.final_equity / r.initial_equity - 1.0), r.initial_equity, r.final_equity);
+  fmt::print("  sharpe        {:.3f} (hourly periods, annualised)\n",
+             m.total.returns.sharpe_ratio);
+  fmt::print("  max drawdown  {}\n", percent(-m.max_drawdown));
+  fmt::print("  trades        {} fills of {} orders; rejects: {} by the venue, {} by risk, {} below "
+             "one lot\n",
+             s.fills, s.orders, venue_rejects, m.rejects - venue_rejects - s.lot_rejects,
+             s.lot_rejects);
+  fmt::print("  faults        {} windows of {} kinds injected, {} recovered (longest recovery {})\n",
+             r.fault_windows, s.faults.size(), r.faults_recovered, duration(longest));
+  if (r.failures.empty()) {
+    fmt::print("  assertions    all passed (a second run gave the same fingerprint)\n");
+  } else {
+    for (const std::string& f : r.failures) fmt::print("  assertion failed: {}\n", f);
+  }
+  fmt::print("  report        {}/report.html (self-contained: open it in a browser)\n", out_dir);
+  fmt::print("fingerprint={:016x}\n", s.fingerprint);
+}
+
+int run_harness_demo(const Args& args) {
+  auto scenario = io::parse_scenario(std::string(embedded_scenario_name()),
+                                     embedded_scenario_text());
+  if (!scenario.ok()) return kCli.fail(scenario.status());
+  io::ScenarioRunOptions options;
+  options.env = io::process_env();
+  options.version = Q50SIM_VERSION;
+  options.progress = true;
+  if (args.has("seed")) {
+    auto seed = args.get_int("seed", 0);
+    if (!seed.ok() || *seed < 0) {
+      return kCli.usage_error(absl::InvalidArgumentError("--seed: expected an integer N >= 0"));
+    }
+    options.seed = static_cast<std::uint64_t>(*seed);
+  }
+  const std::string out_dir = args.get("out").value_or("q50sim-demo");
+  std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", options.seed.value_or(scenario->seed),
+              scenario->name.c_str(), Q50SIM_VERSION);
+  std::fflush(stdout);
+  auto result = io::run_scenario(*scenario, out_dir, options);
+  if (!result.ok()) return kCli.fail(result.status());
+  print_harness_summary(*scenario, *result, out_dir);
+  return result->failures.empty() ? kExitOk : kExitCheckFailed;
+}
+
+int run_pipeline_demo(const Args& args) {
+  auto seed = args.get_int("seed", 42);
+  auto bars = args.get_int("bars", 8760);
+  auto skill = args.get_double("skill", 0.05);
+  for (const absl::Status& st : {seed.status(), bars.status(), skill.status()}) {
+    if (!st.ok()) return kCli.usage_error(st);
+  }
+  if (*seed < 0 || *bars < 10 || *bars > 100'000'000 || !(*skill >= 0 && *skill <= 1)) {
+    return kCli.usage_error(absl::InvalidArgumentError(
+        "need --seed >= 0, 10 <= --bars <= 1e8, 0 <= --skill <= 1"));
+  }
+  const sim::PipelineDemo demo =
+      sim::run_pipeline_demo({static_cast<std::uint64_t>(*seed), *bars, *skill});
+  fmt::print("seed={} scenario=demo-synthetic version={}\n{}", *seed, Q50SIM_VERSION,
+             sim::pipeline_demo_summary(demo));
+  if (auto out_path = args.get("out")) {
+    if (auto st = io::write_signal_rows(*out_path, demo.ts_ns, demo.rows); !st.ok()) {
+      return kCli.fail(st);
     }
   }
-  const double n = static_cast<double>(rows.size());
-  const auto pct = [n](int k) { return 100.0 * k / n; };
-  fmt::print("seed={} scenario=demo-synthetic version={}\n", c.seed, Q50SIM_VERSION);
-  fmt::print("bars          {} hourly, synthetic regimes, forecaster skill {:.2f}\n", rows.size(),
-             c.skill);
-  fmt::print("percentiles   P30={:.6g} P70={:.6g} P90={:.6g} (sample mode)\n", p.p30, p.p70, p.p90);
-  fmt::print("regimes       low {:.1f}%  medium {:.1f}%  high {:.1f}%  extreme {:.1f}%\n",
-             pct(regimes[0]), pct(regimes[1]), pct(regimes[2]), pct(regimes[3]));
-  fmt::print("sides         LONG {}  SHORT {}  HOLD {}\n", sides[1], sides[0], sides[2]);
-  fmt::print("tiers         0: {}  1: {}  2: {}  3: {}\n", tiers[0], tiers[1], tiers[2], tiers[3]);
-  if (directional > 0) {
-    fmt::print("direction hit {:.1f}% of {} LONG/SHORT bars (truth = next-bar label)\n",
-               100.0 * hits / directional, directional);
-    fmt::print("mean kelly    {:.5f} of equity on LONG/SHORT bars\n", kelly_sum / directional);
-  }
+  return kExitOk;
 }
 
 }  // namespace
 
 int run_demo(const std::vector<std::string_view>& argv) {
-  const Args::Spec spec{{"seed", "bars", "skill", "out"}, {}, 0};
-  const CommandOutput cli("demo", kHelp);
+  const Args::Spec spec{{"seed", "bars", "skill", "out"}, {"pipeline"}, 0};
   auto args = Args::parse(argv, spec);
-  if (!args.ok()) return cli.usage_error(args.status());
-  if (args->help()) return cli.help();
-  DemoConfig c;
-  auto seed = args->get_int("seed", 42);
-  auto bars = args->get_int("bars", 8760);
-  auto skill = args->get_double("skill", 0.05);
-  for (const absl::Status& st : {seed.status(), bars.status(), skill.status()}) {
-    if (!st.ok()) return cli.usage_error(st);
+  if (!args.ok()) return kCli.usage_error(args.status());
+  if (args->help()) return kCli.help();
+  if (args->has("pipeline")) return run_pipeline_demo(*args);
+  if (args->has("bars") || args->has("skill")) {
+    return kCli.usage_error(absl::InvalidArgumentError("--bars and --skill need --pipeline"));
   }
-  if (*seed < 0 || *bars < 10 || *bars > 100'000'000 || !(*skill >= 0 && *skill <= 1)) {
-    return cli.usage_error(absl::InvalidArgumentError(
-        "need --seed >= 0, 10 <= --bars <= 1e8, 0 <= --skill <= 1"));
-  }
-  c.seed = static_cast<std::uint64_t>(*seed);
-  c.bars = *bars;
-  c.skill = *skill;
-
-  const auto market = sim::generate_market(market_params(c));
-  std::vector<float> closes;
-  closes.reserve(market.size());
-  for (const auto& b : market) closes.push_back(b.close);
-  const auto labelled = static_cast<std::size_t>(c.bars);
-  const std::vector<FeatureRow> features = compute_features(closes, labelled);
-  std::vector<double> truth(market.size(), std::nan(""));
-  for (std::size_t i = 0; i < labelled; ++i) truth[i] = static_cast<double>(features[i].truth);
-  const auto forecasts = sim::forecast_quantiles(market, truth, {c.seed, c.skill, 0.2, 1.0});
-
-  std::vector<double> q10(labelled), q50(labelled), q90(labelled);
-  std::vector<float> vol_risk(labelled), momentum(labelled);
-  for (std::size_t i = 0; i < labelled; ++i) {
-    q10[i] = forecasts[i].q10;
-    q50[i] = forecasts[i].q50;
-    q90[i] = forecasts[i].q90;
-    vol_risk[i] = features[i].vol_risk;
-    momentum[i] = features[i].vol_raw_momentum;
-  }
-  const VariancePercentiles p = sample_variance_percentiles(vol_risk);
-  std::vector<SignalRow> rows(labelled);
-  compute_signals({q10, q50, q90, vol_risk, momentum}, p, rows);
-  print_summary(c, features, rows, p);
-
-  if (auto out_path = args->get("out")) {
-    std::vector<std::string> header = {"timestamp"};
-    for (const auto& col : signal_columns()) header.emplace_back(col.name);
-    io::CsvWriter out(header);
-    for (std::size_t i = 0; i < labelled; ++i) {
-      out.timestamp(market[i].ts_ns);
-      for (const auto& col : signal_columns()) {
-        const double v = col.value(rows[i]);
-        if (col.kind == SignalColumnKind::kFloat64) {
-          out.f64(v);
-        } else {
-          out.i64(static_cast<std::int64_t>(v));
-        }
-      }
-      out.end_row();
-    }
-    if (auto st = out.commit(*out_path); !st.ok()) {
-      std::fprintf(stderr, "q50sim demo: %s\n", std::string(st.message()).c_str());
-      return exit_code_for(st);
-    }
-  }
-  return kExitOk;
+  return run_harness_demo(*args);
 }
 
 }  // namespace q50::app

@@ -16,7 +16,7 @@
 #include "core/regime.h"
 #include "core/signal.h"
 #include "fmt/format.h"
-#include "io/csv.h"
+#include "io/signal_output.h"
 #include "core/number_format.h"
 #include "io/signal_input.h"
 
@@ -68,31 +68,6 @@ absl::StatusOr<PercentileChoice> parse_percentiles(const std::string& text) {
   return PercentileChoice{false, {v[0], v[1], v[2]}};
 }
 
-io::CsvWriter render(const io::SignalInputTable& in, const std::vector<SignalRow>& rows) {
-  std::vector<std::string> header{"timestamp"};
-  for (const auto& c : signal_columns()) header.emplace_back(c.name);
-  io::CsvWriter w(header);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    w.timestamp(in.timestamp[i]);
-    for (const auto& c : signal_columns()) {
-      const double v = c.value(rows[i]);
-      switch (c.kind) {
-        case SignalColumnKind::kFloat64:
-          w.f64(v);
-          break;
-        case SignalColumnKind::kInt:
-          w.i64(static_cast<std::int64_t>(v));
-          break;
-        case SignalColumnKind::kBool:
-          w.boolean(v != 0.0);
-          break;
-      }
-    }
-    w.end_row();
-  }
-  return w;
-}
-
 std::string summary(const std::vector<SignalRow>& rows, const PercentileChoice& choice,
                     const VariancePercentiles& p, const std::string& out_path) {
   std::array<std::size_t, 3> sides{};  // hold, short, long
@@ -125,7 +100,9 @@ int run_signals(const std::vector<std::string_view>& argv) {
   std::vector<SignalRow> rows(input->size());
   compute_signals(input->columns(), p, rows);
 
-  if (auto st = render(*input, rows).commit(*out_path); !st.ok()) return cli.fail(st);
+  if (auto st = io::write_signal_rows(*out_path, input->timestamp, rows); !st.ok()) {
+    return cli.fail(st);
+  }
   const std::string line = summary(rows, *choice, p, *out_path);
   std::fwrite(line.data(), 1, line.size(), stderr);
   return kExitOk;
