@@ -1,4 +1,5 @@
 #include "core/runtime.h"
+#include "core/overloaded.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,13 +9,6 @@
 
 namespace q50::runtime {
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 strategy::Params with_opening_balances(strategy::Params p, const Config& c) {
   p.initial_cash = to_double(c.initial_quote_e8);

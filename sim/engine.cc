@@ -1,4 +1,5 @@
 #include "sim/engine.h"
+#include "core/overloaded.h"
 
 #include <cmath>
 #include <map>
@@ -20,13 +21,6 @@
 
 namespace q50::sim {
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 Bar to_venue_bar(const strategy::Bar& b) {
   Bar v;

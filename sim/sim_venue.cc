@@ -1,20 +1,10 @@
 #include "sim/sim_venue.h"
+#include "core/overloaded.h"
 
 #include <utility>
 #include <variant>
 
 namespace q50::sim {
-namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
-}  // namespace
-
 void SimVenue::track(const std::vector<VenueEvent>& events, std::vector<VenueEvent>& out) {
   if (events.empty()) return;
   bool closed_any = false;

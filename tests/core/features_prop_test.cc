@@ -10,17 +10,15 @@
 #include <vector>
 
 #include "core/qlib_features.h"
+#include "tests/support/bits.h"
 
 namespace q50 {
 namespace {
 
+using testing::same_bits;
+
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr std::size_t kWindow = 6;
-
-bool same_bits(float a, float b) {
-  return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b) ||
-         (std::isnan(a) && std::isnan(b));
-}
 
 bool same_row(const FeatureRow& a, const FeatureRow& b) {
   return same_bits(a.close, b.close) && same_bits(a.log_return, b.log_return) &&

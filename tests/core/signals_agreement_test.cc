@@ -16,10 +16,13 @@
 #include "core/signal.h"
 #include "io/csv.h"
 #include "io/signal_input.h"
+#include "tests/support/bits.h"
 #include "tests/support/test_env.h"
 
 namespace q50 {
 namespace {
+
+using testing::same_bits;
 
 constexpr double kRtol = 1e-12;  // README §7, signals/* floats
 const char* const kCases[] = {"btc_2022", "btc_head_trades", "synthetic_s1"};
@@ -69,15 +72,6 @@ double expected_value(const io::CsvTable& t, std::size_t row, std::size_t col,
   auto v = t.i64(row, col);
   BOOST_REQUIRE_MESSAGE(v.ok(), v.status().ToString());
   return static_cast<double>(*v);
-}
-
-bool same_bits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  std::uint64_t x = 0;
-  std::uint64_t y = 0;
-  std::memcpy(&x, &a, sizeof x);
-  std::memcpy(&y, &b, sizeof y);
-  return x == y;
 }
 
 ColumnResult compare_column(const SignalColumnSpec& spec, const std::vector<SignalRow>& got,

@@ -19,21 +19,15 @@
 #include "core/probability.h"
 #include "core/sizing.h"
 #include "io/csv.h"
+#include "tests/support/bits.h"
 #include "tests/support/test_env.h"
 
 namespace q50 {
 namespace {
 
-constexpr double kRtol = 1e-12;  // README §7: backtest_hb/* and backtest_quantile/* floats
+using testing::same_bits;
 
-bool same_bits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  std::uint64_t x = 0;
-  std::uint64_t y = 0;
-  std::memcpy(&x, &a, sizeof x);
-  std::memcpy(&y, &b, sizeof y);
-  return x == y;
-}
+constexpr double kRtol = 1e-12;  // README §7: backtest_hb/* and backtest_quantile/* floats
 
 struct ColumnStat {
   std::string name;

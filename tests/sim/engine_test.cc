@@ -3,6 +3,7 @@
 // clang), spot balances, latency, outages, and the streaming market/forecaster against the
 // batch generators they must reproduce.
 #include "sim/engine.h"
+#include "tests/support/sim_fixtures.h"
 #include "sim/sources.h"
 
 #include <algorithm>
@@ -20,43 +21,13 @@
 namespace q50::sim {
 namespace {
 
-constexpr TimestampNs kStart = 1'704'067'200'000'000'000;  // 2024-01-01 00:00:00 UTC
-
 SyntheticMarketParams market_params(std::uint64_t seed, std::int64_t bars) {
-  SyntheticMarketParams p;
-  p.seed = seed;
-  p.start_ts_ns = kStart;
-  p.bar_ns = kNsPerHour;
-  p.start_price = 30000.0;
-  p.schedule = {{MarketRegime::kQuiet, 48},
-                {MarketRegime::kNormal, 72},
-                {MarketRegime::kTrending, 48},
-                {MarketRegime::kVolatile, 24},
-                {MarketRegime::kCrash, 12}};
-  p.bars = bars;
-  return p;
+  return testing::fixture_market(seed, bars);
 }
 
-ForecasterParams forecaster_params(std::uint64_t seed) { return {seed, 0.5, 0.2, 1.0}; }
+ForecasterParams forecaster_params(std::uint64_t seed) { return testing::fixture_forecaster(seed); }
 
-EngineConfig spot_config(std::uint64_t seed) {
-  EngineConfig c;
-  c.seed = seed;
-  c.exchange.instrument = btcusdt_spot();
-  c.exchange.account = {AccountMode::kSpot, true, 0, 10'000 * kFixedScale};
-  c.exchange.fee = {1000, 1000};
-  c.exchange.slippage = SlippageModel::existing_system();
-  strategy::Params& s = c.strategy;
-  // BTCUSDT's P30/P70/P90 of vol_risk (spec §3), frozen.
-  s.percentiles = {0.0029 * 0.0029, 0.0063 * 0.0063, 0.011 * 0.011};
-  s.sizing = strategy::SizingRule::kKellyPositionSize;
-  s.hold = HoldPolicy::kAlwaysClose;
-  s.max_abs_fraction = 0.5;
-  s.rebalance_min_fraction = 0.02;
-  s.lot_size = 1e-5;
-  s.limits = {0.6, 0.6, 1.0, 0.5, 1e-5, 5.0};
-  return c;
-}
+EngineConfig spot_config(std::uint64_t seed) { return testing::fixture_spot_engine(seed); }
 
 struct Run {
   EngineSummary summary;
@@ -225,7 +196,7 @@ BOOST_AUTO_TEST_CASE(uniform_latency_is_deterministic) {
 
 BOOST_AUTO_TEST_CASE(an_outage_window_yields_counted_rejects) {
   EngineConfig c = spot_config(7);
-  c.exchange.outages = {{kStart + 50 * kNsPerHour, kStart + 250 * kNsPerHour}};
+  c.exchange.outages = {{testing::kFixtureStart + 50 * kNsPerHour, testing::kFixtureStart + 250 * kNsPerHour}};
   const Run run = run_synthetic(c, 300);
   const EngineSummary& s = run.summary;
   const auto it = s.venue_rejects.find(RejectCode::kVenueDown);
@@ -235,7 +206,7 @@ BOOST_AUTO_TEST_CASE(an_outage_window_yields_counted_rejects) {
   BOOST_TEST(s.strategy.venue_rejects == it->second);
   BOOST_TEST(s.orders == s.fills + it->second);
   for (const ports::FillRecord& f : run.fills) {
-    BOOST_TEST((f.ts_ns < kStart + 50 * kNsPerHour || f.ts_ns >= kStart + 250 * kNsPerHour));
+    BOOST_TEST((f.ts_ns < testing::kFixtureStart + 50 * kNsPerHour || f.ts_ns >= testing::kFixtureStart + 250 * kNsPerHour));
   }
 }
 
@@ -285,7 +256,7 @@ BOOST_AUTO_TEST_CASE(row_signal_source_reports_stale_rows) {
   std::vector<TimestampNs> ts;
   std::vector<double> q10, q50, q90;
   for (int i = 0; i < 20; ++i) {
-    const TimestampNs t = kStart + i * kNsPerHour;
+    const TimestampNs t = testing::kFixtureStart + i * kNsPerHour;
     bars.push_back({t, 30000, 30010, 29990, 30000, 100});
     if (i % 2 == 0) {
       ts.push_back(t);

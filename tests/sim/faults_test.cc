@@ -11,6 +11,7 @@
 
 #include "core/strategy.h"
 #include "sim/engine.h"
+#include "tests/support/sim_fixtures.h"
 #include "sim/sources.h"
 #include "sim/strategy_checkpoint.h"
 #include "sim/synthetic_market.h"
@@ -18,41 +19,15 @@
 namespace q50::sim {
 namespace {
 
-constexpr TimestampNs kStart = 1'704'067'200'000'000'000;  // 2024-01-01 00:00:00 UTC
 constexpr std::int64_t kBars = 300;
 
-SyntheticMarketParams market_params(std::uint64_t seed) {
-  SyntheticMarketParams p;
-  p.seed = seed;
-  p.start_ts_ns = kStart;
-  p.bar_ns = kNsPerHour;
-  p.start_price = 30000.0;
-  p.schedule = {{MarketRegime::kQuiet, 48},
-                {MarketRegime::kNormal, 72},
-                {MarketRegime::kTrending, 48},
-                {MarketRegime::kVolatile, 24},
-                {MarketRegime::kCrash, 12}};
-  p.bars = kBars;
-  return p;
-}
+SyntheticMarketParams market_params(std::uint64_t seed) { return testing::fixture_market(seed, kBars); }
 
-// High skill (0.5): the strategy trades every few bars, so order faults find orders.
-ForecasterParams forecaster_params(std::uint64_t seed) { return {seed, 0.5, 0.2, 1.0}; }
+ForecasterParams forecaster_params(std::uint64_t seed) { return testing::fixture_forecaster(seed); }
 
 EngineConfig spot_config(std::uint64_t seed) {
-  EngineConfig c;
-  c.seed = seed;
-  c.exchange.instrument = btcusdt_spot();
-  c.exchange.account = {AccountMode::kSpot, true, 0, 10'000 * kFixedScale};
-  c.exchange.slippage = SlippageModel::existing_system();
+  EngineConfig c = testing::fixture_spot_engine(seed);
   c.exchange.latency = LatencyModel::constant(50'000'000);
-  strategy::Params& s = c.strategy;
-  s.percentiles = {0.0029 * 0.0029, 0.0063 * 0.0063, 0.011 * 0.011};
-  s.sizing = strategy::SizingRule::kKellyPositionSize;
-  s.hold = HoldPolicy::kAlwaysClose;
-  s.max_abs_fraction = 0.5;
-  s.rebalance_min_fraction = 0.02;
-  s.limits = {0.6, 0.6, 1.0, 0.5, 1e-5, 5.0};
   return c;
 }
 
