@@ -9,13 +9,19 @@
 # version (Debian 12: gzip 1.12); another gzip may compress differently but decompresses to the
 # same originals, which is what the tests check.
 #
-# Usage: ci/sync_reference.sh [SOURCE_DIR]     then review `git status golden/existing`
+# Usage: ci/sync_reference.sh [SOURCE_DIR [DEST_DIR]]   then review `git status golden/existing`
+# (DEST_DIR, default golden/existing, exists for the tests of this script.)
 set -euo pipefail
 export LC_ALL=C
+caller_dir="$(pwd)"
 cd "$(dirname "$0")/.."
 
-src="${1:-../shared/reference}"
+# Arguments are relative to the caller's directory; the defaults to the repository's root.
+from_caller() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$caller_dir" "$1" ;; esac; }
+src=../shared/reference
 dest=golden/existing
+if [ $# -ge 1 ]; then src="$(from_caller "$1")"; fi
+if [ $# -ge 2 ]; then dest="$(from_caller "$2")"; fi
 # Larger files are gzipped; smaller ones, and every .md and .json, stay plain so they can be
 # read on GitHub. 64 KiB keeps the READMEs, manifest.json, config.json and meta.json plain.
 plain_max_bytes=65536
@@ -38,7 +44,12 @@ empty="$(find "$src" -mindepth 1 -type d -empty -printf '%P\n' | head -n 5)"
 bad_names="$(find "$src" \( -name $'*\t*' -o -name $'*\n*' \) -printf '%P ' | head -c 500)"
 [ -z "$bad_names" ] || die "names with a tab or a newline cannot be listed in MANIFEST.tsv: $bad_names"
 
-tmp="$(mktemp -d "golden/.existing.tmp.XXXXXX")"
+# The old copy is replaced wholesale, so refuse anything that does not look like one.
+if [ -e "$dest" ] && [ -n "$(ls -A "$dest")" ] && [ ! -f "$dest/MANIFEST.tsv" ]; then
+  die "$dest is not empty and holds no MANIFEST.tsv: refusing to replace it"
+fi
+mkdir -p "$(dirname "$dest")"
+tmp="$(mktemp -d "${dest%/}.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
