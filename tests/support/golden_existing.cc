@@ -128,9 +128,9 @@ absl::StatusOr<ManifestEntry> parse_manifest_row(std::string_view line, const st
         fmt::format("{}: size: expected a byte count, got '{}'", where, f[1]));
   }
   if (!is_safe_relative_path(e.path) || !is_safe_relative_path(e.stored)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: expected relative paths inside the directory, got '{}' and '{}'", where, e.path,
-        e.stored));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: expected relative paths inside the directory, got '{}' and '{}'", where,
+                    e.path, e.stored));
   }
   if (!is_hex_digest(e.sha256) || !is_hex_digest(e.stored_sha256)) {
     return absl::InvalidArgumentError(
@@ -184,8 +184,8 @@ std::set<std::string> list_files(const fs::path& dir, std::vector<std::string>& 
     if (fs::is_regular_file(st)) {
       files.insert(rel);
     } else if (!fs::is_directory(st)) {
-      problems.push_back(fmt::format("{}: neither a regular file nor a directory",
-                                     it->path().string()));
+      problems.push_back(
+          fmt::format("{}: neither a regular file nor a directory", it->path().string()));
     }
   }
   if (ec) problems.push_back(fmt::format("{}: cannot list: {}", dir.string(), ec.message()));
@@ -256,8 +256,7 @@ void unpack_entry(const fs::path& golden, const fs::path& out, const ManifestEnt
     problems.push_back(fmt::format(
         "{}: {}; {} expects sha256 {}", stored_path.string(),
         absl::IsNotFound(stored.status()) ? "missing" : std::string(stored.status().message()),
-        kManifestName,
-        e.stored_sha256));
+        kManifestName, e.stored_sha256));
     return;
   }
   report.stored_bytes += stored->size();
@@ -300,9 +299,9 @@ absl::Status check_apart(const fs::path& golden, const fs::path& out) {
     return !rel.empty() && *rel.begin() != "..";
   };
   if (inside(o, g) || inside(g, o)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: the unpacked copy must lie outside {} (and not hold it)", out.string(),
-        golden.string()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: the unpacked copy must lie outside {} (and not hold it)", out.string(),
+                    golden.string()));
   }
   return absl::OkStatus();
 }
@@ -373,8 +372,8 @@ absl::StatusOr<std::string> gunzip(std::string_view data, const std::string& nam
   }
   inflateEnd(&zs);
   if (status.ok() && produced > max_bytes) {
-    status = absl::DataLossError(
-        fmt::format("{}: decompresses to more than {} bytes", name, max_bytes));
+    status =
+        absl::DataLossError(fmt::format("{}: decompresses to more than {} bytes", name, max_bytes));
   }
   if (!status.ok()) return status;
   out.resize(produced);
@@ -426,8 +425,7 @@ absl::StatusOr<UnpackReport> verify_and_unpack(const std::string& golden_dir,
   return report;
 }
 
-absl::Status compare_with_reference(const std::string& golden_dir,
-                                    const std::string& unpacked_dir,
+absl::Status compare_with_reference(const std::string& golden_dir, const std::string& unpacked_dir,
                                     const std::string& reference_dir) {
   auto entries = read_manifest(golden_dir);
   if (!entries.ok()) return entries.status();
@@ -450,13 +448,12 @@ absl::Status compare_with_reference(const std::string& golden_dir,
     const auto copy_bytes = read_bytes(unpacked / e.path);
     if (!ref_bytes.ok() || !copy_bytes.ok() || *ref_bytes != *copy_bytes) {
       problems.push_back(fmt::format("{}: differs: {} has {}, golden/existing has {}", e.path,
-                                     reference_dir, digest_of(ref_bytes),
-                                     digest_of(copy_bytes)));
+                                     reference_dir, digest_of(ref_bytes), digest_of(copy_bytes)));
     }
   }
   for (const std::string& rel : ref_files) {
-    problems.push_back(fmt::format("{}: in {} ({}) but not in golden/existing", rel,
-                                   reference_dir, digest_of(read_bytes(ref / rel))));
+    problems.push_back(fmt::format("{}: in {} ({}) but not in golden/existing", rel, reference_dir,
+                                   digest_of(read_bytes(ref / rel))));
   }
   if (problems.empty()) return absl::OkStatus();
   return absl::DataLossError(join_problems(

@@ -44,10 +44,10 @@ absl::StatusOr<std::string> gunzip(std::string_view data, const std::string& nam
                                    std::uint64_t max_bytes);
 
 struct UnpackReport {
-  std::size_t files = 0;        // entries in the manifest
-  std::size_t written = 0;      // originals decompressed or copied into the output this run
-  std::size_t removed = 0;      // entries of the output that the manifest does not list
-  bool full_check = false;      // every stored file was decompressed and its digest checked
+  std::size_t files = 0;    // entries in the manifest
+  std::size_t written = 0;  // originals decompressed or copied into the output this run
+  std::size_t removed = 0;  // entries of the output that the manifest does not list
+  bool full_check = false;  // every stored file was decompressed and its digest checked
   std::uint64_t stored_bytes = 0;
   std::uint64_t original_bytes = 0;
 };
@@ -68,8 +68,7 @@ absl::StatusOr<UnpackReport> verify_and_unpack(const std::string& golden_dir,
 // Checks that reference_dir (e.g. ../shared/reference, which must exist) holds the same set of
 // files as golden_dir's manifest, each byte-identical to its unpacked copy in unpacked_dir (as
 // left by verify_and_unpack). Reports every difference with both SHA-256 values.
-absl::Status compare_with_reference(const std::string& golden_dir,
-                                    const std::string& unpacked_dir,
+absl::Status compare_with_reference(const std::string& golden_dir, const std::string& unpacked_dir,
                                     const std::string& reference_dir);
 
 }  // namespace q50::testing

@@ -46,8 +46,8 @@ int run_unpack(const std::string& golden, const std::string& out) {
       "golden_existing: %zu files of %s match MANIFEST.tsv (%.1f MiB stored, %.1f MiB "
       "unpacked, %s); %s: %zu written, %zu stale entries removed; %.3f s\n",
       report->files, golden.c_str(), mib(report->stored_bytes), mib(report->original_bytes),
-      report->full_check ? "all decompressed and checked" : "unpacked copy checked",
-      out.c_str(), report->written, report->removed, took.count());
+      report->full_check ? "all decompressed and checked" : "unpacked copy checked", out.c_str(),
+      report->written, report->removed, took.count());
   return kExitOk;
 }
 
@@ -55,9 +55,10 @@ int run_compare(const std::string& golden, const std::string& unpacked,
                 const std::string& reference) {
   std::error_code ec;
   if (!std::filesystem::is_directory(reference, ec)) {
-    std::printf("SKIPPED: %s does not exist, so there is nothing to compare golden/existing "
-                "with (golden/existing itself is checked by golden_existing_unpack)\n",
-                reference.c_str());
+    std::printf(
+        "SKIPPED: %s does not exist, so there is nothing to compare golden/existing "
+        "with (golden/existing itself is checked by golden_existing_unpack)\n",
+        reference.c_str());
     return kExitSkipped;
   }
   const absl::Status s = q50::testing::compare_with_reference(golden, unpacked, reference);

@@ -64,12 +64,17 @@ struct Tree {
   fs::path unpacked;   // like build/<preset>/reference
 };
 
-Tree make_tree(const std::string& name) {
+Tree tree_paths(const std::string& name) {
   Tree t;
   t.root = make_temp_dir("golden_existing_" + name);
   t.reference = t.root / "reference";
   t.golden = t.root / "golden" / "existing";
   t.unpacked = t.root / "unpacked";
+  return t;
+}
+
+Tree make_pristine_tree() {
+  Tree t = tree_paths("pristine");
   put(t.reference / "README.md", "# reference\n");
   put(t.reference / "manifest.json", "{\"files\": 4}\n");
   put(t.reference / "cases/a/config.json", "{\"fee_rate\": 0.001}\n");
@@ -81,6 +86,17 @@ Tree make_tree(const std::string& name) {
   const RunResult r = run_process({"/bin/bash", source_dir() + "/ci/sync_reference.sh",
                                    t.reference.string(), t.golden.string()});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+  return t;
+}
+
+// The script runs once per process (it forks a few processes per file); every test case then
+// damages its own copy of the result.
+Tree make_tree(const std::string& name) {
+  static const Tree pristine = make_pristine_tree();
+  Tree t = tree_paths(name);
+  fs::copy(pristine.reference, t.reference, fs::copy_options::recursive);
+  fs::create_directories(t.golden.parent_path());
+  fs::copy(pristine.golden, t.golden, fs::copy_options::recursive);
   return t;
 }
 
@@ -116,8 +132,8 @@ BOOST_AUTO_TEST_CASE(sync_script_stores_large_files_gzipped_and_the_rest_plain) 
 BOOST_AUTO_TEST_CASE(sync_script_gives_identical_bytes_every_run) {
   const Tree t = make_tree("twice");
   const fs::path again = t.root / "again";
-  const RunResult r = run_process({"/bin/bash", source_dir() + "/ci/sync_reference.sh",
-                                   t.reference.string(), again.string()});
+  const RunResult r = run_process(
+      {"/bin/bash", source_dir() + "/ci/sync_reference.sh", t.reference.string(), again.string()});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   std::size_t files = 0;
   for (const auto& e : fs::recursive_directory_iterator(t.golden)) {
@@ -141,9 +157,8 @@ BOOST_AUTO_TEST_CASE(unpack_gives_the_originals_then_only_checks_them) {
     const fs::path rel = e.path().lexically_relative(t.reference);
     BOOST_TEST(read_text(e.path().string()) == read_text((t.unpacked / rel).string()), rel);
   }
-  BOOST_TEST(compare_with_reference(t.golden.string(), t.unpacked.string(),
-                                    t.reference.string())
-                 .ok());
+  BOOST_TEST(
+      compare_with_reference(t.golden.string(), t.unpacked.string(), t.reference.string()).ok());
 
   const auto second = verify_and_unpack(t.golden.string(), t.unpacked.string());
   BOOST_REQUIRE(second.ok());
@@ -222,8 +237,8 @@ BOOST_AUTO_TEST_CASE(compare_reports_every_difference_with_the_reference) {
   put(t.reference / "cases/b/input.csv", "changed\n");
   put(t.reference / "cases/d/new.csv", "new\n");
   fs::remove(t.reference / "manifest.json");
-  const absl::Status s = compare_with_reference(t.golden.string(), t.unpacked.string(),
-                                                t.reference.string());
+  const absl::Status s =
+      compare_with_reference(t.golden.string(), t.unpacked.string(), t.reference.string());
   BOOST_REQUIRE(!s.ok());
   const std::string error(s.message());
   BOOST_TEST(contains(error, "cases/b/input.csv: differs"), error);
@@ -262,10 +277,9 @@ BOOST_AUTO_TEST_CASE(gunzip_reads_members_and_refuses_damage) {
   BOOST_REQUIRE_MESSAGE(both.ok(), both.status().message());
   BOOST_TEST(*both == a + b);
   const std::string gz = gzip_bytes(a);
-  BOOST_TEST(contains(std::string(gunzip(gz.substr(0, gz.size() - 9), "t.gz", a.size())
-                                      .status()
-                                      .message()),
-                      "t.gz: truncated"));
+  BOOST_TEST(contains(
+      std::string(gunzip(gz.substr(0, gz.size() - 9), "t.gz", a.size()).status().message()),
+      "t.gz: truncated"));
   BOOST_TEST(contains(std::string(gunzip(gz, "big.gz", a.size() - 1).status().message()),
                       "big.gz: decompresses to more than"));
   BOOST_TEST(!gunzip("not gzip at all", "x.gz", 100).ok());

@@ -34,10 +34,10 @@ std::string reference_dir() {
         "golden/existing as unpacked by the ctest fixture golden_existing_unpack; run the "
         "tests through ctest, or `ctest --preset release -R golden_existing_unpack` first";
   }
-  BOOST_REQUIRE_MESSAGE(fs::is_directory(dir),
-                        "reference directory " << dir << " (" << origin
-                                               << ") is missing: agreement tests need the "
-                                                  "existing system's reference data");
+  BOOST_REQUIRE_MESSAGE(fs::is_directory(dir), "reference directory "
+                                                   << dir << " (" << origin
+                                                   << ") is missing: agreement tests need the "
+                                                      "existing system's reference data");
   return dir;
 }
 
