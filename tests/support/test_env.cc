@@ -13,19 +13,31 @@ namespace q50::testing {
 namespace fs = std::filesystem;
 
 std::string reference_dir() {
+  // Under ctest every test has Q50SIM_READS_REFERENCE; 0 means the test does not wait for the
+  // fixture that checks golden/existing, so it could read data nobody has verified.
+  const char* reads = std::getenv("Q50SIM_READS_REFERENCE");
+  BOOST_REQUIRE_MESSAGE(reads == nullptr || std::string(reads) != "0",
+                        "this test reads reference data but does not require the ctest fixture "
+                        "reference_data: add it to Q50SIM_TESTS_READING_REFERENCE in "
+                        "tests/CMakeLists.txt");
   std::string dir;
+  std::string origin;
   if (const char* env = std::getenv("Q50SIM_REFERENCE_DIR"); env != nullptr && *env != '\0') {
     dir = env;
-  } else if (const char* src = std::getenv("Q50SIM_SOURCE_DIR"); src != nullptr) {
-    dir = std::string(src) + "/../shared/reference";
+    origin = "from $Q50SIM_REFERENCE_DIR";
+  } else if (*Q50SIM_CONFIGURED_REFERENCE_DIR != '\0') {
+    dir = Q50SIM_CONFIGURED_REFERENCE_DIR;
+    origin = "from the CMake cache variable Q50SIM_REFERENCE_DIR";
   } else {
-    dir = "../shared/reference";
+    dir = Q50SIM_UNPACKED_REFERENCE_DIR;
+    origin =
+        "golden/existing as unpacked by the ctest fixture golden_existing_unpack; run the "
+        "tests through ctest, or `ctest --preset release -R golden_existing_unpack` first";
   }
-  BOOST_REQUIRE_MESSAGE(fs::is_directory(dir),
-                        "reference directory "
-                            << dir
-                            << " is missing: agreement tests need the existing "
-                               "system's reference data (set Q50SIM_REFERENCE_DIR)");
+  BOOST_REQUIRE_MESSAGE(fs::is_directory(dir), "reference directory "
+                                                   << dir << " (" << origin
+                                                   << ") is missing: agreement tests need the "
+                                                      "existing system's reference data");
   return dir;
 }
 

@@ -6,9 +6,11 @@
 
 namespace q50::testing {
 
-// The existing system's reference directory: $Q50SIM_REFERENCE_DIR, else ../shared/reference
-// beside the source tree. Fails the calling test (BOOST_REQUIRE) when it does not exist: in CI
-// the data is always there, so a missing directory is an error, never a skip.
+// The existing system's reference directory: $Q50SIM_REFERENCE_DIR if set, else the CMake cache
+// variable Q50SIM_REFERENCE_DIR if set, else build/<preset>/reference, where the ctest fixture
+// golden_existing_unpack unpacks golden/existing after checking it against its MANIFEST.tsv.
+// Fails the calling test (BOOST_REQUIRE) when the directory does not exist (a missing directory
+// is an error, never a skip), and under ctest when the test does not require that fixture.
 std::string reference_dir();
 
 // Path of the built q50sim binary ($Q50SIM_BIN, set by ctest).
