@@ -1,4 +1,4 @@
-// The 10,000-bar hummingbot replay (issue 3, benchmark a) against the existing Python
+// The 10,000-bar hummingbot replay as a whole process against the existing Python
 // backtester on the same case: about 0.6 s for its loop and 1.4 s as a whole process (imports,
 // CSV read, backtest, metrics). The aim is >= 200x per whole process, i.e. about 7 ms.
 //

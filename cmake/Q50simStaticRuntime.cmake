@@ -2,7 +2,7 @@
 #
 # Why: Debian's Abseil is ~30 small shared libraries, and loading and relocating them was most
 # of a q50sim process's fixed cost (`q50sim --help` 11 ms against 3 ms for /bin/true): too
-# much for a CLI whose whole replay should take a few milliseconds (issue 3, benchmark a).
+# much for a CLI whose whole replay should take a few milliseconds.
 # Debian's libabsl-dev ships a .a beside every .so, but its CMake package imports only the
 # shared ones, so this repoints each imported absl:: target at its archive. It applies to every
 # target (tests and benches too), which keeps one Abseil in each binary.

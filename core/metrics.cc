@@ -232,8 +232,7 @@ std::vector<std::pair<std::int64_t, TradeStats>> trade_stats_by_key(
   return out;
 }
 
-// ---- HummingbotQuantileBacktester.calculate_metrics ----------------------------------------
-
+// HummingbotQuantileBacktester.calculate_metrics
 HbMetrics hb_metrics(const HbMetricsInput& in) {
   Q50_CHECK(!in.portfolio_value.empty(), "hb_metrics: empty portfolio history");
   constexpr double kPeriodsPerYear = 365 * 24;
@@ -273,8 +272,7 @@ HbMetrics hb_metrics(const HbMetricsInput& in) {
   return m;
 }
 
-// ---- QuantileBacktester._calculate_metrics ------------------------------------------------
-
+// QuantileBacktester._calculate_metrics
 namespace {
 
 // trades_df.groupby('tier').agg({'pnl': ['sum','mean','count'], 'tier_confidence': 'mean'})
@@ -349,8 +347,7 @@ QbMetrics qb_metrics(std::span<const QbMetricsRow> rows, const QbMetricsConfig& 
   return m;
 }
 
-// ---- pd.cut(x, bins=n) + groupby(...).apply(lambda s: (s > 0).mean()) --------------------
-
+// pd.cut(x, bins=n) + groupby(...).apply(lambda s: (s > 0).mean())
 namespace {
 
 // pandas.core.reshape.tile._round_frac: round to `precision` significant digits after the

@@ -15,8 +15,7 @@ namespace q50 {
 // composable functions for q50sim's own runs, built from the same primitives so that a Sharpe
 // ratio of ours and one of the existing system are computed the same way.
 
-// ---- Summation primitives (what pandas really calls) -------------------------------------
-
+// Summation primitives (what pandas really calls)
 // numpy's float64 np.add.reduce over a contiguous array: the iterator hands the inner loop
 // blocks of 8192 elements (NPY_BUFSIZE), each block is summed pairwise (unrolled by 8, leaves
 // of at most 128) and the block sums are added in order onto the identity 0.0.
@@ -40,8 +39,7 @@ double kahan_sum(std::span<const double> x);
 // scaled binary value; 10^d built as numpy's power_of_ten does).
 double numpy_round(double x, int decimals);
 
-// ---- Generic metrics for q50sim runs -------------------------------------------------------
-
+// Generic metrics for q50sim runs
 // pandas pct_change: out[i] = values[i+1] / values[i] - 1 (n-1 values; empty for n < 2).
 std::vector<double> simple_returns(std::span<const double> values);
 
@@ -89,8 +87,7 @@ std::vector<std::pair<std::int64_t, ReturnStats>> return_stats_by_key(
 std::vector<std::pair<std::int64_t, TradeStats>> trade_stats_by_key(
     std::span<const std::int64_t> keys, std::span<const double> pnl);
 
-// ---- HummingbotQuantileBacktester.calculate_metrics (src/backtesting/backtester.py) -------
-
+// HummingbotQuantileBacktester.calculate_metrics (src/backtesting/backtester.py)
 struct HbMetricsInput {
   std::span<const double> portfolio_value;  // portfolio_history, one per processed bar
   std::span<const double> trade_pnl;        // every trade record incl. the final BACKTEST_END
@@ -127,8 +124,7 @@ struct HbMetrics {
 // costs never show up as a return.
 HbMetrics hb_metrics(const HbMetricsInput& in);
 
-// ---- QuantileBacktester._calculate_metrics (src/backtesting/quantile_backtester.py) -------
-
+// QuantileBacktester._calculate_metrics (src/backtesting/quantile_backtester.py)
 struct QbMetricsRow {
   bool hold = false;  // side == "HOLD" (BUY, SELL and LIQUIDATE are "trades")
   double pnl = 0;

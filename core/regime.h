@@ -9,8 +9,7 @@
 
 namespace q50 {
 
-// ---- Percentiles (pandas Series.quantile on a float32 column) ----------------------------
-
+// Percentiles (pandas Series.quantile on a float32 column)
 // numpy.percentile(method="linear") over finite-or-inf float32 values already sorted
 // ascending, exactly as pandas 1.5.3 / numpy 1.24.2 compute it:
 //   - pandas passes q*100 and numpy divides by 100 again, so the position uses
@@ -29,8 +28,7 @@ double pandas_quantile_f32(std::span<const float> column, double q);
 // The same for several q's, sorting the column once. out[i] belongs to qs[i].
 std::vector<double> pandas_quantiles_f32(std::span<const float> column, std::span<const double> qs);
 
-// ---- HEAD variance regimes (q50_regime_aware_signals / identify_market_regimes) ----------
-
+// HEAD variance regimes (q50_regime_aware_signals / identify_market_regimes)
 // vol_risk.quantile(0.30 / 0.70 / 0.90), float64 as pandas returns them. One set of
 // whole-sample constants for all rows (existing system: look-ahead, not rolling).
 struct VariancePercentiles {
@@ -109,8 +107,7 @@ inline double info_ratio_threshold(const VarianceRegimeFlags& f) {
 // Vol deciles (get_vol_raw_decile) and the old decile Kelly factors live in core/sizing.h
 // with the other Kelly rules.
 
-// ---- RegimeFeatureEngine (src/features/regime_features.py; imported only by tests) -------
-
+// RegimeFeatureEngine (src/features/regime_features.py; imported only by tests)
 enum class VolRegime : std::uint8_t { kUltraLow, kLow, kMedium, kHigh, kExtreme };
 enum class SentimentRegime : std::uint8_t { kExtremeFear, kFear, kNeutral, kGreed, kExtremeGreed };
 enum class DominanceRegime : std::uint8_t { kBtcLow, kBalanced, kBtcHigh };

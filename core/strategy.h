@@ -37,8 +37,7 @@
 
 namespace q50::strategy {
 
-// ---- Events in ------------------------------------------------------------------------------
-
+// Events in
 // One OHLCV bar, published at ts_ns (its end).
 struct Bar {
   TimestampNs ts_ns = 0;
@@ -88,8 +87,7 @@ struct Ended {
 
 using Event = std::variant<Bar, SignalUpdate, Filled, Rejected, Ended>;
 
-// ---- Params -------------------------------------------------------------------------------
-
+// Params
 // Where a bar's size comes from.
 enum class SizingRule : std::uint8_t {
   kKellyPositionSize,       // the signal row's kelly_position_size (validated Kelly, cap 0.5)
@@ -137,8 +135,7 @@ struct Params {
   double initial_position = 0.0;
 };
 
-// ---- Commands out ---------------------------------------------------------------------------
-
+// Commands out
 enum class OrderKind : std::uint8_t { kMarket, kLimit };
 
 struct SubmitOrder {
@@ -213,8 +210,7 @@ class Commands {
   std::size_t size_ = 0;
 };
 
-// ---- State --------------------------------------------------------------------------------
-
+// State
 inline constexpr std::size_t kRejectReasonCount = 9;  // RejectReason's enumerators
 
 struct Counters {

@@ -24,8 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-// ---- metrics.json ---------------------------------------------------------------------------
-
+// metrics.json
 json number(double v) {
   if (std::isfinite(v)) return v;
   if (std::isnan(v)) return "nan";
@@ -81,8 +80,7 @@ json faults_json(const RunMetrics& m) {
   return {{"seen", m.faults_seen}, {"recovered", m.faults_recovered}, {"by_kind", by_kind}};
 }
 
-// ---- HTML helpers ---------------------------------------------------------------------------
-
+// HTML helpers
 std::string fmt_num(double v, int decimals) {
   if (std::isnan(v)) return "n/a";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -217,8 +215,7 @@ void append_frame_border(std::string& out, const Frame& f) {
                  f.left, f.top, f.plot_w(), f.plot_h());
 }
 
-// ---- charts ---------------------------------------------------------------------------------
-
+// charts
 // One code per pixel column of the plot: the most frequent (regimes; ties to the lower code) or
 // the highest (tiers: the strongest signal must not vanish) code of the bars whose time falls in
 // the column. A column without a bar keeps the code in force, the previous bar's.
@@ -346,8 +343,7 @@ void append_value_chart(std::string& out, const RunSeries& s, std::span<const do
   out += "</figure>\n";
 }
 
-// ---- tables ---------------------------------------------------------------------------------
-
+// tables
 void append_row(std::string& out, const std::vector<std::string>& cells, bool header) {
   const char* tag = header ? "th" : "td";
   out += "<tr>";

@@ -35,8 +35,7 @@ std::string where(const std::string& path, const Region& r) {
   return fmt::format("{}:{}:{}", path, r.begin.line, r.begin.column);
 }
 
-// ---- The schema: every table and its keys, in documentation order -------------------------
-
+// The schema: every table and its keys, in documentation order
 struct TableKeys {
   std::string_view table;  // dotted path; "" is the document itself
   std::vector<std::string_view> keys;
@@ -97,8 +96,7 @@ std::span<const std::string_view> keys_of(std::string_view table) {
   return {};
 }
 
-// ---- Value rendering and conversions --------------------------------------------------------
-
+// Value rendering and conversions
 std::string describe(const toml::node& n) {
   switch (n.type()) {
     case toml::node_type::string:
@@ -228,8 +226,7 @@ std::string choice_list(std::span<const Choice<E>> choices) {
   return fmt::format("one of {}", fmt::join(names, ", "));
 }
 
-// ---- Table: typed, located access to one TOML table ---------------------------------------
-
+// Table: typed, located access to one TOML table
 // One TOML table of the scenario (nullptr reads as an empty table). Getters leave `out`
 // unchanged when the key is absent and return InvalidArgument, located at the value, when it is
 // present but wrong.
@@ -519,8 +516,7 @@ absl::StatusOr<std::vector<Table>> Table::tables(std::string_view key) const {
   return out;
 }
 
-// ---- [scenario] -----------------------------------------------------------------------------
-
+// [scenario]
 absl::Status read_scenario_table(const Table& root, Scenario& sc) {
   auto t = root.sub("scenario");
   if (!t.ok()) return t.status();
@@ -549,8 +545,7 @@ absl::Status read_scenario_table(const Table& root, Scenario& sc) {
   return t->get("checkpoint_every_bars", sc.checkpoint_every_bars, kNonNegativeInt);
 }
 
-// ---- [market] -------------------------------------------------------------------------------
-
+// [market]
 constexpr Choice<MarketSourceKind> kMarketSources[] = {{"synthetic", MarketSourceKind::kSynthetic},
                                                    {"csv", MarketSourceKind::kCsv},
                                                    {"qlib", MarketSourceKind::kQlib}};
@@ -697,8 +692,7 @@ absl::Status read_market(const Table& root, Scenario& sc) {
   return absl::OkStatus();
 }
 
-// ---- [signals] ------------------------------------------------------------------------------
-
+// [signals]
 constexpr Choice<SignalSourceKind> kSignalSources[] = {{"synthetic", SignalSourceKind::kSynthetic},
                                                    {"file", SignalSourceKind::kFile}};
 
@@ -758,8 +752,7 @@ absl::Status read_signals(const Table& root, Scenario& sc) {
   return absl::OkStatus();
 }
 
-// ---- [strategy] and [risk] ------------------------------------------------------------------
-
+// [strategy] and [risk]
 struct SizingChoice {
   strategy::SizingRule rule;
   HbSizingMethod hb;
@@ -828,8 +821,7 @@ absl::Status read_risk(const Table& root, RiskLimits& r) {
   return t->get("min_notional", r.min_notional, kNonNegative);
 }
 
-// ---- [exchange] -----------------------------------------------------------------------------
-
+// [exchange]
 constexpr Choice<sim::AccountMode> kAccounts[] = {{"spot", sim::AccountMode::kSpot},
                                                   {"margin", sim::AccountMode::kMargin}};
 constexpr Choice<sim::SlippageModel::Kind> kSlippages[] = {
@@ -942,8 +934,7 @@ absl::Status read_exchange(const Table& root, Scenario& sc) {
   return absl::OkStatus();
 }
 
-// ---- [[faults]] -----------------------------------------------------------------------------
-
+// [[faults]]
 constexpr Choice<sim::RejectCode> kRejectCodes[] = {
     {"invalid_request", sim::RejectCode::kInvalidRequest},
     {"filter_failure", sim::RejectCode::kFilterFailure},
@@ -1089,8 +1080,7 @@ absl::Status read_faults(const Table& root, const std::string& path, Scenario& s
   return absl::OkStatus();
 }
 
-// ---- [assertions] ---------------------------------------------------------------------------
-
+// [assertions]
 constexpr Choice<RejectReason> kRiskReasons[] = {
     {"invalid_input", RejectReason::kInvalidInput},
     {"zero_quantity", RejectReason::kZeroQuantity},
@@ -1153,8 +1143,7 @@ absl::Status read_assertions(const Table& root, Assertions& a) {
                                          a.expect_risk_rejects);
 }
 
-// ---- Document -------------------------------------------------------------------------------
-
+// Document
 absl::StatusOr<toml::table> parse_toml(const std::string& path, std::string_view text) {
   try {
     return toml::parse(text, std::string_view(path));

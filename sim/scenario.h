@@ -35,8 +35,7 @@ struct ScenarioPoint {
   TimestampNs ts_ns = 0;  // kTime
 };
 
-// ---- [market] -------------------------------------------------------------------------------
-
+// [market]
 enum class MarketSourceKind : std::uint8_t { kSynthetic, kCsv, kQlib };
 
 // A price gap applied to the synthetic path: from bar at_bar on, every close is multiplied by
@@ -76,8 +75,7 @@ struct MarketConfig {
   std::optional<QlibMarket> qlib;
 };
 
-// ---- [signals] ------------------------------------------------------------------------------
-
+// [signals]
 enum class SignalSourceKind : std::uint8_t { kSynthetic, kFile };
 
 struct SignalFileSource {
@@ -102,10 +100,8 @@ inline constexpr VariancePercentiles kScenarioPercentiles{
 // configuration).
 strategy::Params scenario_strategy_defaults();
 
-// ---- [strategy] -----------------------------------------------------------------------------
-
-// ---- [[faults]] -----------------------------------------------------------------------------
-
+// [strategy]
+// [[faults]]
 enum class FaultKind : std::uint8_t {
   kVenueOutage,        // every request rejected (VENUE_DOWN), no matching, until recovery
   kOrderReject,        // orders rejected with `reason` (probability per order, at most count)
@@ -185,8 +181,7 @@ struct Fault {
   TimestampNs restart_after_ns = 0;                                // process_crash, >= 0
 };
 
-// ---- [assertions] ---------------------------------------------------------------------------
-
+// [assertions]
 struct Assertions {
   bool no_invariant_violations = true;
   bool faults_recovered = false;  // after every fault window the run trades normally again
@@ -204,8 +199,7 @@ struct Assertions {
   std::map<RejectReason, std::int64_t> expect_risk_rejects;
 };
 
-// ---- The scenario ---------------------------------------------------------------------------
-
+// The scenario
 struct Scenario {
   std::string path;  // the file it came from (as given)
   std::string dir;   // its directory, against which relative paths were resolved

@@ -70,8 +70,7 @@ struct StrategyParams {
   QbParams qb;
 };
 
-// ---- Events in ----------------------------------------------------------------------------
-
+// Events in
 // One bar of the input frame. price is the market price the bar trades at (HB); the QB
 // profile ignores it and earns `truth` instead.
 struct MarketBar {
@@ -112,8 +111,7 @@ struct EndOfData {
 
 using Event = std::variant<MarketBar, OrderFilled, OrderRejected, EndOfData>;
 
-// ---- Commands out ---------------------------------------------------------------------------
-
+// Commands out
 enum class OrderPurpose : std::uint8_t { kDirectional, kNeutralClose, kBacktestEnd };
 
 struct SubmitMarketOrder {
@@ -226,8 +224,7 @@ class Commands {
   std::size_t size_ = 0;
 };
 
-// ---- State ----------------------------------------------------------------------------------
-
+// State
 // The order in flight (HB): what the bar decided, kept until the venue answers.
 struct HbPending {
   bool active = false;

@@ -117,8 +117,7 @@ std::vector<std::string> case_dirs(const std::string& kind) {
 
 json read_json(const std::string& path) { return json::parse(testing::read_text(path)); }
 
-// ---- HummingbotQuantileBacktester ----------------------------------------------------------
-
+// HummingbotQuantileBacktester
 json to_json(const HbMetrics& m) {
   json reasons = json::object();
   for (const auto& [reason, count] : m.hold_reasons) reasons[reason] = count;
@@ -229,8 +228,7 @@ BOOST_AUTO_TEST_CASE(hb_without_backtest_end_fails_the_gate) {
   }
 }
 
-// ---- QuantileBacktester ------------------------------------------------------------------
-
+// QuantileBacktester
 json to_json(const QbMetrics& m) {
   json tiers = {{"pnl_sum", json::object()},
                 {"pnl_mean", json::object()},

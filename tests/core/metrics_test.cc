@@ -20,8 +20,7 @@ bool close(double a, double b, double rtol = 1e-15) {
   return std::fabs(a - b) <= rtol * std::fabs(b);
 }
 
-// ---- primitives ---------------------------------------------------------------------------
-
+// primitives
 BOOST_AUTO_TEST_CASE(numpy_sum_is_pairwise_with_eight_accumulators) {
   // np.sum(np.full(10, 0.1)) == 1.0: eight accumulators of 0.1, tree-combined to 0.8, then
   // the tail; a plain left-to-right loop gives 0.9999999999999999.
@@ -77,8 +76,7 @@ BOOST_AUTO_TEST_CASE(numpy_round_is_half_even_on_the_scaled_value) {
   BOOST_TEST(std::isnan(numpy_round(kNan, 4)));
 }
 
-// ---- generic metrics ----------------------------------------------------------------------
-
+// generic metrics
 BOOST_AUTO_TEST_CASE(returns_and_drawdowns) {
   const std::vector<double> pv{100, 125, 100, 150};
   const auto r = simple_returns(pv);
@@ -141,8 +139,7 @@ BOOST_AUTO_TEST_CASE(breakdowns_group_by_ascending_key) {
   BOOST_TEST(rs[1].second.mean == return_stats(std::vector<double>{4, -2}, 1).mean);
 }
 
-// ---- HummingbotQuantileBacktester.calculate_metrics --------------------------------------
-
+// HummingbotQuantileBacktester.calculate_metrics
 BOOST_AUTO_TEST_CASE(hb_metrics_small_run) {
   const std::vector<double> pv{100, 125, 100};
   const std::vector<double> pnl{-1, 5, 0};  // the last one is the BACKTEST_END close
@@ -178,8 +175,7 @@ BOOST_AUTO_TEST_CASE(hb_metrics_single_bar_has_no_sharpe) {
   BOOST_TEST(close(m.annualized_return, std::pow(1.01, 8760.0) - 1));
 }
 
-// ---- QuantileBacktester._calculate_metrics -----------------------------------------------
-
+// QuantileBacktester._calculate_metrics
 BOOST_AUTO_TEST_CASE(qb_metrics_small_run_with_its_quirks) {
   const std::vector<QbMetricsRow> rows{
       {true, 0, 0, 100000, 1, 5, 0.2},          // HOLD
@@ -230,8 +226,7 @@ BOOST_AUTO_TEST_CASE(qb_profit_factor_is_inf_without_losses) {
   BOOST_TEST(m.periods_per_year == 6048.0);
 }
 
-// ---- pd.cut -------------------------------------------------------------------------------
-
+// pd.cut
 BOOST_AUTO_TEST_CASE(calibration_bins_match_the_pandas_documentation_example) {
   // pd.cut(np.array([1, 7, 5, 4, 6, 3]), 3) -> [(0.994, 3.0] < (3.0, 5.0] < (5.0, 7.0]]
   const std::vector<double> x{1, 7, 5, 4, 6, 3};

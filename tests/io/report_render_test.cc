@@ -3,7 +3,7 @@
 // faults) is written as report.html, headless Chromium screenshots it, and the decoded PNG must
 // show every chart drawn: the regime bands across the price plot with the price line over
 // them, the tier strip, the equity line, the drawdown and position areas, stacked in that order.
-// Without `chromium` on PATH the test fails in CI (CI=true) and is skipped elsewhere.
+// Without `chromium` on PATH the test fails in CI (CI=true) and reports SKIPPED elsewhere.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
@@ -26,20 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using sim::MarketRegime;
-
-std::string find_on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-  for (std::size_t start = 0; start <= dirs.size();) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / program;
-    std::error_code ec;
-    if (end > start && fs::is_regular_file(candidate, ec)) return candidate.string();
-    start = end + 1;
-  }
-  return "";
-}
 
 void add_trade(RunSeries& s, std::size_t i, double qty_signed, double& cash, double& position) {
   const double price = s.price[i];
@@ -163,7 +149,7 @@ std::pair<int, int> price_plot_rows(const testing::RgbImage& img, const std::vec
 testing::RgbImage screenshot(const std::string& chromium, const std::string& html_path,
                              const std::string& dir) {
   const std::string png_path = dir + "/report.png";
-  const std::string timeout = find_on_path("timeout");
+  const std::string timeout = testing::find_on_path("timeout");
   BOOST_REQUIRE_MESSAGE(!timeout.empty(), "coreutils' timeout is not on PATH");
   const auto start = std::chrono::steady_clock::now();
   const testing::RunResult r = testing::run_process(
@@ -186,14 +172,7 @@ testing::RgbImage screenshot(const std::string& chromium, const std::string& htm
 }
 
 std::string chromium_or_skip() {
-  const std::string chromium = find_on_path("chromium");
-  if (chromium.empty()) {
-    const char* ci = std::getenv("CI");
-    BOOST_REQUIRE_MESSAGE(ci == nullptr || std::string(ci) != "true",
-                          "chromium is not on PATH: CI must install it (ci/install_deps.sh)");
-    BOOST_TEST_MESSAGE("chromium is not on PATH: render test skipped (not in CI)");
-  }
-  return chromium;
+  return testing::program_or_skip("chromium", "the report is screenshot in headless Chromium");
 }
 
 // The four charts of a 1400x2400 screenshot are drawn: every regime band colour in
@@ -238,7 +217,6 @@ const std::vector<const char*> kAllRegimeColours = {"#bfdbfe", "#bbf7d0", "#fde6
 
 BOOST_AUTO_TEST_CASE(report_of_a_synthetic_run_renders_every_chart) {
   const std::string chromium = chromium_or_skip();
-  if (chromium.empty()) return;
   const RunSeries s = synthetic_run();
   const RunMetrics m = compute_run_metrics(s, {});
   BOOST_REQUIRE(m.by_regime.size() == 5u);
@@ -255,7 +233,6 @@ BOOST_AUTO_TEST_CASE(report_of_a_synthetic_run_renders_every_chart) {
 // The report `q50sim run` writes for a real scenario of the library (every regime in turn).
 BOOST_AUTO_TEST_CASE(report_of_the_regime_cycle_scenario_renders_every_chart) {
   const std::string chromium = chromium_or_skip();
-  if (chromium.empty()) return;
   const char* src = std::getenv("Q50SIM_SOURCE_DIR");
   BOOST_REQUIRE_MESSAGE(src != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
   const std::string dir = testing::make_temp_dir("report_render_scenario");

@@ -225,8 +225,7 @@ BOOST_AUTO_TEST_CASE(duplicate_and_out_of_order_bars_are_dropped) {
   BOOST_TEST(run(c).strategy.bars == kBars - 10);  // each held bar arrives behind a newer one
 }
 
-// ---- process_crash and the strategy checkpoint --------------------------------------------
-
+// process_crash and the strategy checkpoint
 BOOST_AUTO_TEST_CASE(the_strategy_checkpoint_round_trips_bit_exactly) {
   const EngineConfig c = spot_config(7);
   strategy::State state = strategy::initial_state(c.strategy);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,33 @@ std::string reference_dir() {
                                                    << ") is missing: agreement tests need the "
                                                       "existing system's reference data");
   return dir;
+}
+
+std::string find_on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / program;
+    std::error_code ec;
+    if (end > start && fs::is_regular_file(candidate, ec)) return candidate.string();
+    start = end + 1;
+  }
+  return "";
+}
+
+std::string program_or_skip(const std::string& program, const std::string& why) {
+  const std::string found = find_on_path(program);
+  if (!found.empty()) return found;
+  const char* ci = std::getenv("CI");
+  BOOST_REQUIRE_MESSAGE(ci == nullptr || std::string(ci) != "true",
+                        program << " is not on PATH (" << why
+                                << "): CI must install it (ci/install_deps.sh)");
+  std::fprintf(stderr, "SKIPPED: %s is not on PATH (%s); install it to run this test\n",
+               program.c_str(), why.c_str());
+  std::fflush(nullptr);
+  std::_Exit(kSkipExitCode);
 }
 
 std::string q50sim_bin() {

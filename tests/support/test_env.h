@@ -13,6 +13,17 @@ namespace q50::testing {
 // is an error, never a skip), and under ctest when the test does not require that fixture.
 std::string reference_dir();
 
+// The exit code ctest reads as SKIPPED (every test has SKIP_RETURN_CODE 77).
+inline constexpr int kSkipExitCode = 77;
+
+// Where `program` is on PATH, or "" when it is not.
+std::string find_on_path(const std::string& program);
+
+// `program` on PATH. Without it the test cannot run: in CI (CI=true), where ci/install_deps.sh
+// installs it, that fails the calling test; elsewhere the whole test executable exits
+// kSkipExitCode after printing why, and ctest reports SKIPPED, never passed.
+std::string program_or_skip(const std::string& program, const std::string& why);
+
 // Path of the built q50sim binary ($Q50SIM_BIN, set by ctest).
 std::string q50sim_bin();
 

@@ -302,8 +302,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_run_is_refused) {
   refused({run.profile, 1, 2, 9}, "seed");
 }
 
-// ---- in-process stop and resume on a reference case ------------------------------------------
-
+// in-process stop and resume on a reference case
 struct Case {
   std::vector<MarketBar> bars;
   ReplayConfig config;
@@ -404,8 +403,7 @@ BOOST_AUTO_TEST_CASE(a_state_that_does_not_fit_the_bars_is_refused) {
   BOOST_TEST(std::string(r.status().message()).find("beyond the input's") != std::string::npos);
 }
 
-// ---- the command line ------------------------------------------------------------------------
-
+// the command line
 BOOST_AUTO_TEST_CASE(cli_refuses_a_truncated_checkpoint_and_other_inputs_with_exit_3) {
   const std::string ref = testing::reference_dir();
   const std::string a = ref + "/backtest_hb/1b12b00_simple";
