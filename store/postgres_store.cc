@@ -36,20 +36,23 @@ constexpr std::string_view kCopyBreakdowns =
     "COPY pg_temp.q50_stage_breakdowns (sweep_id, point_index, kind, key, metric, value) "
     "FROM STDIN";
 // Rows are upserted in point order so that two writers of overlapping batches lock in the same
-// order (a deadlock is still retried).
-constexpr std::string_view kMoveStaged[] = {
+// order (a deadlock is still retried). The upsert locks every runs row of the batch, so no
+// other writer can add values for these points before the deletes below run.
+constexpr std::string_view kUpsertStagedRuns =
     "INSERT INTO runs (sweep_id, point_index, seed, fingerprint, status, error, q50sim_version) "
     "SELECT sweep_id, point_index, seed, fingerprint, status, error, q50sim_version "
     "FROM pg_temp.q50_stage_runs ORDER BY point_index "
     "ON CONFLICT (sweep_id, point_index) DO UPDATE SET seed = excluded.seed, "
     "fingerprint = excluded.fingerprint, status = excluded.status, error = excluded.error, "
-    "q50sim_version = excluded.q50sim_version",
-    "DELETE FROM run_parameters t USING pg_temp.q50_stage_runs s "
-    "WHERE t.sweep_id = s.sweep_id AND t.point_index = s.point_index",
-    "DELETE FROM run_metrics t USING pg_temp.q50_stage_runs s "
-    "WHERE t.sweep_id = s.sweep_id AND t.point_index = s.point_index",
-    "DELETE FROM run_breakdowns t USING pg_temp.q50_stage_runs s "
-    "WHERE t.sweep_id = s.sweep_id AND t.point_index = s.point_index",
+    "q50sim_version = excluded.q50sim_version";
+// The batch's points as a bound array ($2): index probes, whatever the planner thinks of the
+// staging tables (which have no statistics).
+constexpr std::string_view kDeleteValues[] = {
+    "DELETE FROM run_parameters WHERE sweep_id = $1 AND point_index = ANY ($2::BIGINT[])",
+    "DELETE FROM run_metrics WHERE sweep_id = $1 AND point_index = ANY ($2::BIGINT[])",
+    "DELETE FROM run_breakdowns WHERE sweep_id = $1 AND point_index = ANY ($2::BIGINT[])",
+};
+constexpr std::string_view kInsertStagedValues[] = {
     "INSERT INTO run_parameters (sweep_id, point_index, ordinal, name, value_text, value_number) "
     "SELECT sweep_id, point_index, ordinal, name, value_text, value_number "
     "FROM pg_temp.q50_stage_parameters",
@@ -118,15 +121,19 @@ struct StoredSweep {
   SweepRecord record;
 };
 
-// The staging tables' contents for one batch.
+// The staging tables' contents for one batch, and its points as an array literal ("{1,2}").
 struct StagedBatch {
   CopyText runs, parameters, metrics, breakdowns;
+  std::string points;
 };
 
 StagedBatch stage(std::int64_t sweep_id, const std::vector<PreparedRun>& batch) {
   StagedBatch staged;
+  staged.points = "{";
   for (const PreparedRun& p : batch) {
     const RunRecord& run = *p.run;
+    if (staged.points.size() > 1) staged.points.push_back(',');
+    staged.points.append(std::to_string(run.point_index));
     staged.runs.add(sweep_id);
     staged.runs.add(run.point_index);
     staged.runs.add(p.seed_bits);
@@ -168,6 +175,7 @@ StagedBatch stage(std::int64_t sweep_id, const std::vector<PreparedRun>& batch) 
       t.end_row();
     }
   }
+  staged.points.push_back('}');
   return staged;
 }
 
@@ -191,7 +199,7 @@ class PostgresStore final : public ResultStore {
   absl::StatusOr<std::optional<StoredSweep>> find_sweep(std::string_view name);
   absl::Status insert_sweep_children(std::int64_t sweep_id, const SweepRecord& sweep);
   absl::StatusOr<SweepKey> sweep_key(std::string_view name);
-  absl::Status write_staged(const StagedBatch& staged);
+  absl::Status write_staged(std::int64_t sweep_id, const StagedBatch& staged);
   absl::Status read_run_rows(std::int64_t sweep_id, PointRange range, RunAssembler& out);
   absl::Status read_run_values(std::int64_t sweep_id, PointRange range, RunAssembler& out);
   absl::Status not_found(std::string_view sweep) const {
@@ -316,7 +324,7 @@ absl::StatusOr<std::vector<SweepSummary>> PostgresStore::list_sweeps() {
   return out;
 }
 
-absl::Status PostgresStore::write_staged(const StagedBatch& staged) {
+absl::Status PostgresStore::write_staged(std::int64_t sweep_id, const StagedBatch& staged) {
   const std::pair<std::string_view, const CopyText*> copies[] = {
       {kCopyRuns, &staged.runs},
       {kCopyParameters, &staged.parameters},
@@ -327,7 +335,12 @@ absl::Status PostgresStore::write_staged(const StagedBatch& staged) {
     if (text->empty()) continue;
     if (absl::Status s = db_->copy_in(copy_sql, text->data()); !s.ok()) return s;
   }
-  for (const std::string_view statement : kMoveStaged) {
+  if (absl::StatusOr<PgResult> r = db_->run(kUpsertStagedRuns); !r.ok()) return r.status();
+  const std::vector<PgParam> points = {pg_param(sweep_id), pg_param(staged.points)};
+  for (const std::string_view statement : kDeleteValues) {
+    if (absl::StatusOr<PgResult> r = db_->run(statement, points); !r.ok()) return r.status();
+  }
+  for (const std::string_view statement : kInsertStagedValues) {
     if (absl::StatusOr<PgResult> r = db_->run(statement); !r.ok()) return r.status();
   }
   return absl::OkStatus();
@@ -342,7 +355,7 @@ absl::Status PostgresStore::write_batch(std::string_view sweep, std::span<const 
   const StagedBatch staged = stage(key->sweep_id, *prepared);
   absl::Status status;
   for (int attempt = 0; attempt < kBatchAttempts; ++attempt) {
-    status = in_transaction(*db_, "BEGIN", [&] { return write_staged(staged); });
+    status = in_transaction(*db_, "BEGIN", [&] { return write_staged(key->sweep_id, staged); });
     if (!absl::IsAborted(status)) return status;
   }
   return status;

@@ -60,6 +60,11 @@ inline constexpr std::string_view kSelectRunBreakdowns =
     "WHERE sweep_id = ?1 AND point_index >= ?2 AND point_index < ?3 ORDER BY point_index";
 
 // The write path of one run (SQLite; PostgreSQL runs the same upsert from a staging table).
+// A new point is inserted and needs no delete; a point already stored is updated and its
+// values deleted before the new ones go in.
+inline constexpr std::string_view kInsertNewRun =
+    "INSERT INTO runs (sweep_id, point_index, seed, fingerprint, status, error, q50sim_version) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sweep_id, point_index) DO NOTHING";
 inline constexpr std::string_view kUpsertRun =
     "INSERT INTO runs (sweep_id, point_index, seed, fingerprint, status, error, q50sim_version) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sweep_id, point_index) DO UPDATE SET "

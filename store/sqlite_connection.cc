@@ -184,6 +184,8 @@ absl::StatusOr<std::string> SqliteConnection::query_text(std::string_view sql) {
 
 void SqliteConnection::set_busy_timeout(int timeout_ms) { sqlite3_busy_timeout(db_, timeout_ms); }
 
+std::int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); }
+
 absl::StatusOr<SqliteTransaction> SqliteTransaction::begin(SqliteConnection& connection) {
   if (absl::Status s = connection.exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   return SqliteTransaction(&connection);

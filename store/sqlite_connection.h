@@ -76,6 +76,8 @@ class SqliteConnection {
   // The single text value a statement such as "PRAGMA journal_mode = WAL" returns.
   absl::StatusOr<std::string> query_text(std::string_view sql);
   void set_busy_timeout(int timeout_ms);
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t changes() const;
 
   const std::string& display_url() const { return display_url_; }
 
