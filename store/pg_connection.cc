@@ -124,9 +124,19 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 absl::Status PgConnection::result_error(pg_result* result, std::string_view sql) const {
   const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const std::string_view state = sqlstate != nullptr ? sqlstate : "";
-  const std::string reason = scrub_secrets(
-      one_line(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_)),
-      url_.secrets);
+  // The server's primary message with its detail and hint, without the "ERROR:" prefix and
+  // the caret drawing of the full message.
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  std::string text = primary != nullptr ? primary
+                     : result != nullptr ? PQresultErrorMessage(result)
+                                         : PQerrorMessage(conn_);
+  if (const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) {
+    text += fmt::format(" (detail: {})", detail);
+  }
+  if (const char* hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)) {
+    text += fmt::format(" (hint: {})", hint);
+  }
+  const std::string reason = scrub_secrets(one_line(text), url_.secrets);
   return status_for_sqlstate(state, fmt::format("{}: {} (SQLSTATE {}) in statement: {}",
                                                 url_.display, reason,
                                                 state.empty() ? "none" : state, one_line(sql)));
