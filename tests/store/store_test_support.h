@@ -153,7 +153,11 @@ class TestBackend {
 
   // A fresh, empty store, unique to this test case and label.
   std::string fresh_url(const std::string& label) {
-    const std::string test = boost::unit_test::framework::current_test_case().p_name;
+    // Executable and case: unique, and stable from run to run (a crashed run's leftovers are
+    // dropped by the next one).
+    const std::string test =
+        std::string(boost::unit_test::framework::master_test_suite().p_name.get()) + "_" +
+        std::string(boost::unit_test::framework::current_test_case().p_name.get());
     if (!is_postgres()) {
       return "sqlite:" + q50::testing::make_temp_dir("store_" + test + "_" + label) +
              "/results.sqlite";
