@@ -95,10 +95,11 @@ int main(int argc, char** argv) {
   const std::int64_t total = argc > 1 ? std::atoll(argv[1]) : 100'000;
   const std::int64_t batch = argc > 2 ? std::atoll(argv[2]) : 1000;
   std::string url = argc > 3 ? argv[3] : "";
+  std::string temp_dir;  // removed at the end when the bench made it
   if (url.empty()) {
-    const std::string dir = fmt::format("/tmp/q50_store_bench_{}", getpid());
-    std::filesystem::create_directories(dir);
-    url = "sqlite:" + dir + "/results.sqlite";
+    temp_dir = fmt::format("/tmp/q50_store_bench_{}", getpid());
+    std::filesystem::create_directories(temp_dir);
+    url = "sqlite:" + temp_dir + "/results.sqlite";
   }
   auto store = q50::store::open_store(url);
   if (!store.ok()) {
@@ -131,5 +132,10 @@ int main(int argc, char** argv) {
   fmt::print("  read      {:8.0f} runs/s  ({:.3f} s)\n", rate(read), read);
   fmt::print("  export    {:8.0f} runs/s  ({:.3f} s, {} bytes of CSV)\n", rate(exported), exported,
              csv->size());
+  store->reset();
+  if (!temp_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir, ec);
+  }
   return 0;
 }

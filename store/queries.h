@@ -61,7 +61,7 @@ inline constexpr std::string_view kSelectRunBreakdowns =
 
 // The write path of one run (SQLite; PostgreSQL runs the same upsert from a staging table).
 // A new point is inserted and needs no delete; a point already stored is updated and its
-// values deleted before the new ones go in.
+// values deleted before the new ones go in (by multi-row inserts: sqlite_row_inserter.h).
 inline constexpr std::string_view kInsertNewRun =
     "INSERT INTO runs (sweep_id, point_index, seed, fingerprint, status, error, q50sim_version) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sweep_id, point_index) DO NOTHING";
@@ -76,15 +76,6 @@ inline constexpr std::string_view kDeleteRunMetrics =
     "DELETE FROM run_metrics WHERE sweep_id = ?1 AND point_index = ?2";
 inline constexpr std::string_view kDeleteRunBreakdowns =
     "DELETE FROM run_breakdowns WHERE sweep_id = ?1 AND point_index = ?2";
-inline constexpr std::string_view kInsertRunParameter =
-    "INSERT INTO run_parameters (sweep_id, point_index, ordinal, name, value_text, value_number) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-inline constexpr std::string_view kInsertRunMetric =
-    "INSERT INTO run_metrics (sweep_id, point_index, name, value) VALUES (?1, ?2, ?3, ?4)";
-inline constexpr std::string_view kInsertRunBreakdown =
-    "INSERT INTO run_breakdowns (sweep_id, point_index, kind, key, metric, value) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
 // text with SQLite's "?N" parameters written as PostgreSQL's "$N".
 inline std::string to_postgres_parameters(std::string_view text) {
   std::string out(text);

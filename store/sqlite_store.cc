@@ -12,6 +12,7 @@
 #include "store/run_assembly.h"
 #include "store/schema.h"
 #include "store/sqlite_connection.h"
+#include "store/sqlite_row_inserter.h"
 
 namespace q50::store {
 namespace {
@@ -40,9 +41,31 @@ struct Statements {
   SqliteStatement select_schema_version, insert_sweep, insert_sweep_input, insert_sweep_parameter,
       select_sweep, select_sweep_inputs, select_sweep_parameters, list_sweeps, select_completed,
       select_runs, select_run_parameters, select_run_metrics, select_run_breakdowns, insert_new_run, upsert_run,
-      delete_run_parameters, delete_run_metrics, delete_run_breakdowns, insert_run_parameter,
-      insert_run_metric, insert_run_breakdown;
+      delete_run_parameters, delete_run_metrics, delete_run_breakdowns;
 };
+
+// The multi-row inserters of the per-run value tables.
+struct ValueInserters {
+  SqliteRowInserter parameters, metrics, breakdowns;
+};
+
+absl::StatusOr<ValueInserters> prepare_value_inserters(SqliteConnection& db) {
+  constexpr std::string_view kParameterColumns[] = {"sweep_id", "point_index", "ordinal",
+                                                    "name",     "value_text",  "value_number"};
+  constexpr std::string_view kMetricColumns[] = {"sweep_id", "point_index", "name", "value"};
+  constexpr std::string_view kBreakdownColumns[] = {"sweep_id", "point_index", "kind",
+                                                    "key",      "metric",      "value"};
+  absl::StatusOr<SqliteRowInserter> parameters =
+      SqliteRowInserter::prepare(db, "run_parameters", kParameterColumns);
+  if (!parameters.ok()) return parameters.status();
+  absl::StatusOr<SqliteRowInserter> metrics =
+      SqliteRowInserter::prepare(db, "run_metrics", kMetricColumns);
+  if (!metrics.ok()) return metrics.status();
+  absl::StatusOr<SqliteRowInserter> breakdowns =
+      SqliteRowInserter::prepare(db, "run_breakdowns", kBreakdownColumns);
+  if (!breakdowns.ok()) return breakdowns.status();
+  return ValueInserters{*std::move(parameters), *std::move(metrics), *std::move(breakdowns)};
+}
 
 absl::StatusOr<Statements> prepare_statements(SqliteConnection& db) {
   Statements s;
@@ -65,9 +88,6 @@ absl::StatusOr<Statements> prepare_statements(SqliteConnection& db) {
       {&Statements::delete_run_parameters, sql::kDeleteRunParameters},
       {&Statements::delete_run_metrics, sql::kDeleteRunMetrics},
       {&Statements::delete_run_breakdowns, sql::kDeleteRunBreakdowns},
-      {&Statements::insert_run_parameter, sql::kInsertRunParameter},
-      {&Statements::insert_run_metric, sql::kInsertRunMetric},
-      {&Statements::insert_run_breakdown, sql::kInsertRunBreakdown},
   };
   for (const auto& [member, text] : texts) {
     absl::StatusOr<SqliteStatement> stmt = db.prepare(text);
@@ -123,8 +143,9 @@ absl::Status ensure_schema(SqliteConnection& db) {
 
 class SqliteStore final : public ResultStore {
  public:
-  SqliteStore(std::unique_ptr<SqliteConnection> db, Statements statements)
-      : db_(std::move(db)), s_(std::move(statements)) {}
+  SqliteStore(std::unique_ptr<SqliteConnection> db, Statements statements,
+              ValueInserters inserters)
+      : db_(std::move(db)), s_(std::move(statements)), values_(std::move(inserters)) {}
 
   Backend backend() const override { return Backend::kSqlite; }
   const std::string& display_url() const override { return db_->display_url(); }
@@ -143,7 +164,7 @@ class SqliteStore final : public ResultStore {
   absl::StatusOr<std::int64_t> insert_sweep(const SweepRecord& sweep);
   absl::StatusOr<SweepKey> sweep_key(std::string_view name);
   absl::Status write_run(std::int64_t sweep_id, const PreparedRun& run);
-  absl::Status write_run_values(std::int64_t sweep_id, const PreparedRun& run);
+  absl::Status write_values(std::int64_t sweep_id, const std::vector<PreparedRun>& runs);
   absl::Status read_run_values(std::int64_t sweep_id, PointRange range, RunAssembler& out);
   absl::Status not_found(std::string_view sweep) const {
     return absl::NotFoundError(fmt::format("{}: no sweep named '{}'", display_url(), sweep));
@@ -152,6 +173,7 @@ class SqliteStore final : public ResultStore {
   // Statements are finalized before the connection closes (members die in reverse order).
   std::unique_ptr<SqliteConnection> db_;
   Statements s_;
+  ValueInserters values_;
   std::map<std::string, SweepKey, std::less<>> sweep_keys_;  // sweeps never change once made
 };
 
@@ -313,40 +335,50 @@ absl::Status SqliteStore::write_run(std::int64_t sweep_id, const PreparedRun& ru
       if (absl::Status s = del->run(); !s.ok()) return s;
     }
   }
-  return write_run_values(sweep_id, run);
+  return absl::OkStatus();
 }
 
-absl::Status SqliteStore::write_run_values(std::int64_t sweep_id, const PreparedRun& run) {
-  const std::int64_t point = run.run->point_index;
-  for (const PreparedParameter& p : run.parameters) {
-    SqliteStatement& q = s_.insert_run_parameter;
-    q.bind(1, sweep_id);
-    q.bind(2, point);
-    q.bind(3, p.ordinal);
-    q.bind(4, std::string_view(p.value->name));
-    q.bind(5, std::string_view(p.value->text));
-    q.bind(6, p.number);
-    if (absl::Status s = q.run(); !s.ok()) return s;
+absl::Status SqliteStore::write_values(std::int64_t sweep_id,
+                                       const std::vector<PreparedRun>& runs) {
+  // The batch's value rows, flattened so that each table is filled 64 rows per statement.
+  std::vector<std::pair<std::int64_t, const PreparedParameter*>> parameters;
+  std::vector<std::pair<std::int64_t, const MetricValue*>> metrics;
+  std::vector<std::pair<std::int64_t, const BreakdownValue*>> breakdowns;
+  for (const PreparedRun& run : runs) {
+    const std::int64_t point = run.run->point_index;
+    for (const PreparedParameter& p : run.parameters) parameters.emplace_back(point, &p);
+    for (const MetricValue& m : run.run->metrics) metrics.emplace_back(point, &m);
+    for (const BreakdownValue& b : run.run->breakdowns) breakdowns.emplace_back(point, &b);
   }
-  for (const MetricValue& m : run.run->metrics) {
-    SqliteStatement& q = s_.insert_run_metric;
-    q.bind(1, sweep_id);
-    q.bind(2, point);
-    q.bind(3, std::string_view(m.name));
-    q.bind(4, stored_double(m.value));
-    if (absl::Status s = q.run(); !s.ok()) return s;
-  }
-  for (const BreakdownValue& b : run.run->breakdowns) {
-    SqliteStatement& q = s_.insert_run_breakdown;
-    q.bind(1, sweep_id);
-    q.bind(2, point);
-    q.bind(3, std::string_view(b.kind));
-    q.bind(4, std::string_view(b.key));
-    q.bind(5, std::string_view(b.metric));
-    q.bind(6, stored_double(b.value));
-    if (absl::Status s = q.run(); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  absl::Status status = values_.parameters.insert(
+      parameters.size(), [&](SqliteStatement& q, std::size_t row, int i) {
+        const auto& [point, p] = parameters[row];
+        q.bind(i, sweep_id);
+        q.bind(i + 1, point);
+        q.bind(i + 2, p->ordinal);
+        q.bind(i + 3, std::string_view(p->value->name));
+        q.bind(i + 4, std::string_view(p->value->text));
+        q.bind(i + 5, p->number);
+      });
+  if (!status.ok()) return status;
+  status = values_.metrics.insert(metrics.size(), [&](SqliteStatement& q, std::size_t row, int i) {
+    const auto& [point, m] = metrics[row];
+    q.bind(i, sweep_id);
+    q.bind(i + 1, point);
+    q.bind(i + 2, std::string_view(m->name));
+    q.bind(i + 3, stored_double(m->value));
+  });
+  if (!status.ok()) return status;
+  return values_.breakdowns.insert(
+      breakdowns.size(), [&](SqliteStatement& q, std::size_t row, int i) {
+        const auto& [point, b] = breakdowns[row];
+        q.bind(i, sweep_id);
+        q.bind(i + 1, point);
+        q.bind(i + 2, std::string_view(b->kind));
+        q.bind(i + 3, std::string_view(b->key));
+        q.bind(i + 4, std::string_view(b->metric));
+        q.bind(i + 5, stored_double(b->value));
+      });
 }
 
 absl::Status SqliteStore::write_batch(std::string_view sweep, std::span<const RunRecord> runs) {
@@ -356,9 +388,11 @@ absl::Status SqliteStore::write_batch(std::string_view sweep, std::span<const Ru
   if (!prepared.ok()) return prepared.status();
   absl::StatusOr<SqliteTransaction> txn = SqliteTransaction::begin(*db_);
   if (!txn.ok()) return txn.status();
+  // Every runs row first (with the old values of re-written points deleted), then the values.
   for (const PreparedRun& run : *prepared) {
     if (absl::Status s = write_run(key->sweep_id, run); !s.ok()) return s;
   }
+  if (absl::Status s = write_values(key->sweep_id, *prepared); !s.ok()) return s;
   return txn->commit();
 }
 
@@ -452,7 +486,10 @@ absl::StatusOr<std::unique_ptr<ResultStore>> open_sqlite_store(const StoreUrl& u
   if (absl::Status s = ensure_schema(c); !s.ok()) return s;
   absl::StatusOr<Statements> statements = prepare_statements(c);
   if (!statements.ok()) return statements.status();
-  return std::make_unique<SqliteStore>(*std::move(db), *std::move(statements));
+  absl::StatusOr<ValueInserters> inserters = prepare_value_inserters(c);
+  if (!inserters.ok()) return inserters.status();
+  return std::make_unique<SqliteStore>(*std::move(db), *std::move(statements),
+                                       *std::move(inserters));
 }
 
 }  // namespace q50::store
