@@ -14,8 +14,9 @@ namespace q50::store {
 
 // Opens the SQLite file url.target (created when missing), in WAL mode with
 // synchronous=NORMAL (a commit survives the process being killed; a power cut may lose the
-// last commits but never half of one), foreign keys on, kSqliteBusyTimeoutMs busy timeout, and
-// creates the schema in an empty file. Errors as open_store's.
+// last commits but never half of one), a kSqliteBusyTimeoutMs busy timeout and foreign keys
+// unenforced (store/SCHEMA.md says why), and creates the schema in a file without its tables.
+// Errors as open_store's.
 absl::StatusOr<std::unique_ptr<ResultStore>> open_sqlite_store(const StoreUrl& url);
 
 }  // namespace q50::store
