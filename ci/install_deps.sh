@@ -22,6 +22,12 @@ packages=(
   # decoded with zlib.
   chromium
   zlib1g-dev
+  # store/: the results store (SQLite embedded, PostgreSQL client), and for its tests a real
+  # PostgreSQL 15 server (ci/postgres.sh) and the sqlite3 shell to inspect stores by hand.
+  libsqlite3-dev
+  libpq-dev
+  postgresql
+  sqlite3
 )
 # Extra packages callers may ask for (e.g. chromium for report screenshots).
 packages+=("$@")
