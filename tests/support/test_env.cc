@@ -76,7 +76,11 @@ std::string q50sim_bin() {
 }
 
 std::string make_temp_dir(const std::string& name) {
-  const fs::path dir = fs::current_path() / "test_tmp" / name;
+  // Under the ctest entry's own name: two entries running one executable at once (a property
+  // and its fresh-seed run) never share a directory.
+  const char* test = std::getenv("Q50SIM_TEST_NAME");
+  const fs::path dir = fs::current_path() / "test_tmp" /
+                       (test != nullptr && *test != '\0' ? test : "manual") / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
