@@ -89,5 +89,22 @@ BOOST_AUTO_TEST_CASE(stream_skips_nan_closes_like_pandas) {
   BOOST_TEST(last.vol_raw == static_cast<float>(window_sample_std(window)));
 }
 
+BOOST_AUTO_TEST_CASE(label0_subtracts_in_float32_after_a_fall_of_more_than_half) {
+  // One bar falling 72.5%: the ratio is under one half, where f32(ratio) - 1 is not exact, so the
+  // float32 subtraction qlib does and a float64 one differ. Every LABEL0 of q50sim (batch
+  // features, the synthetic stream's forecaster, the forecaster over a real market) goes
+  // through label0() and gives the float32 value.
+  const float before = 40000.0f;
+  const float after = 11000.0f;
+  const float ratio = after / before;
+  const float want = ratio - 1.0f;
+  BOOST_TEST(label0(before, after) == want);
+  BOOST_TEST(static_cast<double>(label0(before, after)) !=
+             static_cast<double>(ratio) - 1.0);  // the float64 subtraction the old copy did
+  const float closes[] = {41000.0f, before, after};
+  const std::vector<FeatureRow> rows = compute_features(closes, 1);
+  BOOST_TEST(rows[0].truth == want);
+}
+
 }  // namespace
 }  // namespace q50
