@@ -44,6 +44,7 @@ std::int64_t banned_until_ms(std::string_view msg) {
 
 OutcomeKind kind_of(const ResponseFacts& f, std::int64_t code, std::string_view msg) {
   const int status = f.http_status;
+  if (f.tls_verification_failed) return OutcomeKind::kAuthFatal;
   if (f.transport_error) return OutcomeKind::kUnknownOutcome;
   if (status == 418) return OutcomeKind::kBanned;
   if (status == 429 || code == -1003 || code == -1015 || code == -1008) {
@@ -125,7 +126,8 @@ std::string_view outcome_kind_name(OutcomeKind kind) {
 
 Outcome map_outcome(const ResponseFacts& facts) {
   Outcome out;
-  out.http_status = facts.transport_error ? 0 : facts.http_status;
+  const bool no_response = facts.transport_error || facts.tls_verification_failed;
+  out.http_status = no_response ? 0 : facts.http_status;
   if (facts.error) {
     out.error_code = facts.error->code;
     out.error_msg = facts.error->msg;

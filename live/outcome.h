@@ -25,7 +25,7 @@ enum class OutcomeKind : std::uint8_t {
   kUnknownOutcome,  // timeout, transport error, 5xx, 408, -1006, -1007: state unknown
   kClockSkew,       // -1021: timestamp outside recvWindow or ahead; resync time, then retry
   kNotFound,        // -2013 (query order), -2011 "Unknown order sent." (cancel)
-  kAuthFatal,       // -2014, -2015, -1022, HTTP 401: the keys or signing are wrong; stop
+  kAuthFatal,       // -2014, -2015, -1022, HTTP 401, TLS verification failure: stop
 };
 std::string_view outcome_kind_name(OutcomeKind kind);
 
@@ -39,6 +39,9 @@ using Header = std::pair<std::string, std::string>;
 // (connect failure, timeout, reset, TLS failure, body over the size limit).
 struct ResponseFacts {
   bool transport_error = false;
+  // The venue's TLS certificate did not verify: not a network hiccup but a wrong or hostile
+  // endpoint (or a broken CA store); retrying cannot help, so it maps to kAuthFatal.
+  bool tls_verification_failed = false;
   int http_status = 0;
   std::optional<ApiError> error;  // the parsed error body, when there was one
   std::vector<Header> headers;
@@ -53,7 +56,8 @@ struct Outcome {
   std::int64_t banned_until_ms = 0;  // kBanned: from "IP banned until <ms>" when present
 };
 
-// The mapping, first match wins: transport error -> unknown; 418 -> banned; 429, or codes
+// The mapping, first match wins: TLS verification failure -> auth fatal; transport error ->
+// unknown; 418 -> banned; 429, or codes
 // -1003 (too much weight), -1015 (too many orders), -1008 (server busy) -> retry after;
 // -1021 -> clock skew; -2014/-2015/-1022 or HTTP 401 -> auth fatal; -1006/-1007, 5xx or
 // 408 -> unknown; -2013, or -2011 with msg "Unknown order sent." -> not found; any other

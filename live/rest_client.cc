@@ -15,10 +15,14 @@ namespace {
 constexpr std::int64_t kMaxTimeoutMs = 10 * 60 * 1000;
 constexpr std::int64_t kMaxRecvWindowMs = 60000;
 constexpr std::string_view kRedacted = "<redacted>";
+// Shorter strings are not scrubbed: they would mangle ordinary words, and no real Binance key
+// or secret is that short (both are 64 characters).
+constexpr std::size_t kMinRedactedBytes = 8;
 
 // What came back from one HTTP exchange, before interpretation.
 struct RawResponse {
   bool transport_error = false;
+  bool tls_verification_failed = false;
   std::string transport_message;
   int http_status = 0;
   std::vector<Header> headers;
@@ -29,6 +33,26 @@ void set_timeout(httplib::Client& cli, void (httplib::Client::*setter)(time_t, t
                  std::int64_t timeout_ms) {
   (cli.*setter)(static_cast<time_t>(timeout_ms / 1000),
                 static_cast<time_t>((timeout_ms % 1000) * 1000));
+}
+
+// httplib's error names are terse ("Read"); say what each means for the caller.
+std::string describe_transport_error(httplib::Error error, const RestConfig& config) {
+  switch (error) {
+    case httplib::Error::Connection:
+    case httplib::Error::ConnectionTimeout:
+      return fmt::format("could not connect within {} ms ({})", config.connect_timeout_ms,
+                         httplib::to_string(error));
+    case httplib::Error::Read:
+      return fmt::format("read failed or no data for {} ms ({})", config.read_timeout_ms,
+                         httplib::to_string(error));
+    case httplib::Error::Write:
+      return fmt::format("write failed or blocked for {} ms ({})", config.write_timeout_ms,
+                         httplib::to_string(error));
+    case httplib::Error::SSLServerVerification:
+      return "TLS certificate of the server did not verify";
+    default:
+      return httplib::to_string(error);
+  }
 }
 
 absl::Status check_config(const RestConfig& c) {
@@ -55,13 +79,38 @@ struct RestClient::Impl {
   std::unique_ptr<httplib::Client> http;
   std::int64_t offset_ms = 0;
 
-  // Replaces every occurrence of the key and the secret in `text`.
+  // Replaces every occurrence of the key and the secret (if at least kMinRedactedBytes long)
+  // in `text`: used on response bodies and header values before they are parsed.
   std::string redact(std::string text) const {
     for (const std::string* secret : {&api_key, &api_secret}) {
-      if (secret->empty()) continue;
+      if (secret->size() < kMinRedactedBytes) continue;
       for (std::size_t at = text.find(*secret); at != std::string::npos;
            at = text.find(*secret, at + kRedacted.size())) {
         text.replace(at, secret->size(), kRedacted);
+      }
+    }
+    return text;
+  }
+
+  // For text meant for people: also replaces every run of kMinRedactedBytes or more bytes that
+  // is a piece of the key or the secret, so a quote truncated to fit a message (or a partial
+  // echo) cannot leak most of a key either.
+  std::string redact_message(std::string text) const {
+    text = redact(std::move(text));
+    for (const std::string* secret : {&api_key, &api_secret}) {
+      if (secret->size() < kMinRedactedBytes) continue;
+      const auto is_piece = [&](std::size_t from, std::size_t to) {
+        return secret->find(std::string_view(text).substr(from, to - from)) != std::string::npos;
+      };
+      for (std::size_t i = 0; i + kMinRedactedBytes <= text.size();) {
+        std::size_t end = i + kMinRedactedBytes;
+        if (!is_piece(i, end)) {
+          ++i;
+          continue;
+        }
+        while (end < text.size() && is_piece(i, end + 1)) ++end;
+        text.replace(i, end - i, kRedacted);
+        i += kRedacted.size();
       }
     }
     return text;
@@ -103,12 +152,16 @@ RawResponse RestClient::Impl::exchange(const std::string& method, std::string_vi
     if (too_large) {
       raw.transport_message = fmt::format("response body over {} bytes", max_bytes);
     } else if (raw.transport_message.empty()) {
-      raw.transport_message = fmt::format("no response: {}", httplib::to_string(error));
+      raw.transport_message =
+          fmt::format("no response: {}", describe_transport_error(error, config));
     }
+    raw.tls_verification_failed = error == httplib::Error::SSLServerVerification;
     return raw;
   }
   raw.http_status = res.status;
-  for (const auto& [name, value] : res.headers) raw.headers.emplace_back(name, value);
+  // Scrubbed before parsing, so that no error message can quote a (possibly truncated) key.
+  raw.body = redact(std::move(raw.body));
+  for (const auto& [name, value] : res.headers) raw.headers.emplace_back(name, redact(value));
   return raw;
 }
 
@@ -120,7 +173,8 @@ template <class T, class Parse>
 RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
                         std::string_view path, const RawResponse& raw, Parse parse) {
   RestResult<T> result;
-  ResponseFacts facts{raw.transport_error, raw.http_status, std::nullopt, raw.headers};
+  ResponseFacts facts{raw.transport_error, raw.tls_verification_failed, raw.http_status,
+                      std::nullopt, raw.headers};
   std::string detail = raw.transport_message;
   const bool success = !raw.transport_error && raw.http_status >= 200 && raw.http_status < 300;
   if (!raw.transport_error && !success) {
@@ -143,7 +197,7 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
                            message_of(value.status()));
     }
   }
-  result.outcome.error_msg = impl.redact(std::move(result.outcome.error_msg));
+  result.outcome.error_msg = impl.redact_message(std::move(result.outcome.error_msg));
   std::string line = fmt::format("{} {}: {}", method, path, outcome_kind_name(result.outcome.kind));
   if (raw.http_status != 0) line += fmt::format(" (HTTP {})", raw.http_status);
   if (result.outcome.error_code != 0 || !result.outcome.error_msg.empty()) {
@@ -151,7 +205,7 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
                         quote_for_message(result.outcome.error_msg, 200));
   }
   if (!detail.empty()) line += fmt::format(": {}", detail);
-  result.message = impl.redact(std::move(line));
+  result.message = impl.redact_message(std::move(line));
   return result;
 }
 
@@ -161,8 +215,8 @@ RestResult<T> not_sent(const RestClient::Impl& impl, std::string_view method,
                        std::string_view path, OutcomeKind kind, const absl::Status& why) {
   RestResult<T> result;
   result.outcome.kind = kind;
-  result.outcome.error_msg = impl.redact(std::string(message_of(why)));
-  result.message = impl.redact(fmt::format("{} {}: {} (not sent): {}", method, path,
+  result.outcome.error_msg = impl.redact_message(std::string(message_of(why)));
+  result.message = impl.redact_message(fmt::format("{} {}: {} (not sent): {}", method, path,
                                            outcome_kind_name(kind), message_of(why)));
   return result;
 }

@@ -9,8 +9,11 @@
 // URL encoding is off). Not thread-safe: one owner calls it.
 //
 // Secrets: the API key travels only in the X-MBX-APIKEY header and the secret only into the
-// HMAC. No message, outcome or report this client produces contains either (any occurrence in
-// text coming back from the server is replaced by "<redacted>").
+// HMAC. No message, outcome or report this client produces contains either: its own text never
+// includes them; any occurrence in a response (body and header values, before parsing) is
+// replaced by "<redacted>", and so is any run of 8 or more bytes of either in a message (a
+// truncated quote of caller input or of an echo). Keys shorter than 8 bytes are not scrubbed;
+// real Binance keys have 64 characters.
 
 #include <cstdint>
 #include <memory>

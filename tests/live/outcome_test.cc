@@ -10,7 +10,7 @@ namespace {
 
 Outcome outcome(int status, std::optional<ApiError> error = std::nullopt,
                 std::vector<Header> headers = {}) {
-  return map_outcome(ResponseFacts{false, status, std::move(error), std::move(headers)});
+  return map_outcome(ResponseFacts{false, false, status, std::move(error), std::move(headers)});
 }
 
 OutcomeKind kind(int status, std::int64_t code = 0, std::string msg = "") {
@@ -51,11 +51,13 @@ BOOST_AUTO_TEST_CASE(mapping_table) {
   BOOST_TEST((kind(401) == OutcomeKind::kAuthFatal));
   BOOST_TEST((kind(302) == OutcomeKind::kUnknownOutcome));
   BOOST_TEST((kind(0) == OutcomeKind::kUnknownOutcome));
-  BOOST_TEST((map_outcome(ResponseFacts{true, 0, std::nullopt, {}}).kind ==
+  BOOST_TEST((map_outcome(ResponseFacts{true, false, 0, std::nullopt, {}}).kind ==
               OutcomeKind::kUnknownOutcome));
   // A transport error wins over whatever else was recorded.
-  BOOST_TEST((map_outcome(ResponseFacts{true, 200, std::nullopt, {}}).kind ==
+  BOOST_TEST((map_outcome(ResponseFacts{true, false, 200, std::nullopt, {}}).kind ==
               OutcomeKind::kUnknownOutcome));
+  BOOST_TEST((map_outcome(ResponseFacts{true, true, 0, std::nullopt, {}}).kind ==
+              OutcomeKind::kAuthFatal));
   BOOST_TEST(outcome_kind_name(OutcomeKind::kUnknownOutcome) == "unknown_outcome");
 }
 
