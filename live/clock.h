@@ -18,7 +18,8 @@ class Clock {
   virtual std::int64_t monotonic_ns() = 0;
 };
 
-// The operating system's clocks: system_clock for wall_ms, steady_clock for monotonic_ns.
+// The operating system's clocks: the system (UTC) clock for wall_ms, the steady clock for
+// monotonic_ns.
 class SystemClock final : public Clock {
  public:
   std::int64_t wall_ms() override;

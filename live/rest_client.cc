@@ -209,15 +209,18 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
   return result;
 }
 
-// A result for a request that was never sent (invalid parameters, signing failure).
+// A result without a response: the request was never sent (invalid parameters, signing
+// failure) or an exception ended the call.
 template <class T>
 RestResult<T> not_sent(const RestClient::Impl& impl, std::string_view method,
                        std::string_view path, OutcomeKind kind, const absl::Status& why) {
   RestResult<T> result;
   result.outcome.kind = kind;
   result.outcome.error_msg = impl.redact_message(std::string(message_of(why)));
-  result.message = impl.redact_message(fmt::format("{} {}: {} (not sent): {}", method, path,
-                                           outcome_kind_name(kind), message_of(why)));
+  const char* what = kind == OutcomeKind::kUnknownOutcome ? "no response" : "not sent";
+  result.message = impl.redact_message(fmt::format("{} {}: {} ({}): {}", method, path,
+                                                   outcome_kind_name(kind), what,
+                                                   message_of(why)));
   return result;
 }
 
@@ -225,24 +228,41 @@ RestResult<T> not_sent(const RestClient::Impl& impl, std::string_view method,
 
 namespace {
 
+// Runs one call; an exception (bad_alloc, a library surprise) becomes kUnknownOutcome: the
+// request may have been sent.
+template <class T, class Call>
+RestResult<T> guarded(const RestClient::Impl& impl, std::string_view method,
+                      std::string_view path, Call call) {
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    return not_sent<T>(impl, method, path, OutcomeKind::kUnknownOutcome,
+                       absl::InternalError(fmt::format("exception: {}", e.what())));
+  }
+}
+
 template <class T, class Parse>
 RestResult<T> call_public(RestClient::Impl& impl, std::string_view path,
                           const std::vector<QueryParam>& params, Parse parse) {
-  const RawResponse raw = impl.exchange("GET", path, build_query(params), false);
-  return interpret<T>(impl, "GET", path, raw, parse);
+  return guarded<T>(impl, "GET", path, [&] {
+    const RawResponse raw = impl.exchange("GET", path, build_query(params), false);
+    return interpret<T>(impl, "GET", path, raw, parse);
+  });
 }
 
 template <class T, class Parse>
 RestResult<T> call_signed(RestClient::Impl& impl, const std::string& method,
                           std::string_view path, std::vector<QueryParam> params, Parse parse) {
-  const std::int64_t timestamp_ms = impl.clock->wall_ms() + impl.offset_ms;
-  absl::StatusOr<std::string> query = signed_query(std::move(params), timestamp_ms,
-                                                   impl.config.recv_window_ms, impl.api_secret);
-  if (!query.ok()) {
-    return not_sent<T>(impl, method, path, OutcomeKind::kAuthFatal, query.status());
-  }
-  const RawResponse raw = impl.exchange(method, path, *query, true);
-  return interpret<T>(impl, method, path, raw, parse);
+  return guarded<T>(impl, method, path, [&] {
+    const std::int64_t timestamp_ms = impl.clock->wall_ms() + impl.offset_ms;
+    absl::StatusOr<std::string> query = signed_query(
+        std::move(params), timestamp_ms, impl.config.recv_window_ms, impl.api_secret);
+    if (!query.ok()) {
+      return not_sent<T>(impl, method, path, OutcomeKind::kAuthFatal, query.status());
+    }
+    const RawResponse raw = impl.exchange(method, path, *query, true);
+    return interpret<T>(impl, method, path, raw, parse);
+  });
 }
 
 absl::StatusOr<Empty> parse_empty(std::string_view body, const JsonLimits& limits) {
@@ -294,7 +314,7 @@ RestResult<Empty> RestClient::ping() {
   return call_public<Empty>(*impl_, "/api/v3/ping", {}, parse_empty);
 }
 
-RestResult<TimeSample> RestClient::time() {
+RestResult<TimeSample> RestClient::server_time() {
   Clock& clock = *impl_->clock;
   const std::int64_t start_ns = clock.monotonic_ns();
   const std::int64_t start_wall_ms = clock.wall_ms();

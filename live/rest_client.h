@@ -93,7 +93,7 @@ class RestClient {
   // GET /api/v3/ping.
   RestResult<Empty> ping();
   // GET /api/v3/time. On success the measured offset becomes the one signed timestamps use.
-  RestResult<TimeSample> time();
+  RestResult<TimeSample> server_time();
   // GET /api/v3/exchangeInfo?symbol=...
   RestResult<ExchangeInfo> exchange_info(std::string_view symbol);
   // GET /api/v3/klines.

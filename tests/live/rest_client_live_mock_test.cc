@@ -78,7 +78,7 @@ BOOST_FIXTURE_TEST_CASE(public_endpoints_send_no_key_and_parse, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(time_measures_offset_and_signed_timestamps_use_it, Fixture) {
   venue.answer("GET", "/api/v3/time", {200, fixture("time.json")});  // 1499827319559
-  const RestResult<TimeSample> t = client->time();
+  const RestResult<TimeSample> t = client->server_time();
   BOOST_REQUIRE(t.ok());
   BOOST_TEST(t.value->round_trip_ms == 40);
   BOOST_TEST(t.value->local_mid_ms == 1499827300020);
@@ -195,7 +195,7 @@ BOOST_FIXTURE_TEST_CASE(unreadable_success_body_is_an_unknown_outcome, Fixture) 
   BOOST_TEST(r.message.find("unreadable 200 response: order.orderId: expected an int64 integer") !=
                  std::string::npos, r.message);
   venue.answer("GET", "/api/v3/time", {200, std::string(50000, '[')});
-  BOOST_TEST((client->time().outcome.kind == OutcomeKind::kUnknownOutcome));
+  BOOST_TEST((client->server_time().outcome.kind == OutcomeKind::kUnknownOutcome));
 }
 
 BOOST_FIXTURE_TEST_CASE(invalid_orders_are_not_sent, Fixture) {

@@ -50,7 +50,7 @@ void call_everything(RestClient& c, Collected& out) {
   o.price_text = "1";
   o.client_order_id = "q50-1";
   out.add(c.ping());
-  out.add(c.time());
+  out.add(c.server_time());
   out.add(c.exchange_info("BTCUSDT"));
   out.add(c.klines({"BTCUSDT", "1h", 0, 0, 0}));
   out.add(c.account());
