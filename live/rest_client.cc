@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "live/base_url.h"
+#include "live/redaction.h"
 #include "live/response_parse.h"
 #include "live/text_quote.h"
 
@@ -14,10 +15,6 @@ namespace {
 
 constexpr std::int64_t kMaxTimeoutMs = 10 * 60 * 1000;
 constexpr std::int64_t kMaxRecvWindowMs = 60000;
-constexpr std::string_view kRedacted = "<redacted>";
-// Shorter strings are not scrubbed: they would mangle ordinary words, and no real Binance key
-// or secret is that short (both are 64 characters).
-constexpr std::size_t kMinRedactedBytes = 8;
 
 // What came back from one HTTP exchange, before interpretation.
 struct RawResponse {
@@ -78,43 +75,7 @@ struct RestClient::Impl {
   Clock* clock = nullptr;
   std::unique_ptr<httplib::Client> http;
   std::int64_t offset_ms = 0;
-
-  // Replaces every occurrence of the key and the secret (if at least kMinRedactedBytes long)
-  // in `text`: used on response bodies and header values before they are parsed.
-  std::string redact(std::string text) const {
-    for (const std::string* secret : {&api_key, &api_secret}) {
-      if (secret->size() < kMinRedactedBytes) continue;
-      for (std::size_t at = text.find(*secret); at != std::string::npos;
-           at = text.find(*secret, at + kRedacted.size())) {
-        text.replace(at, secret->size(), kRedacted);
-      }
-    }
-    return text;
-  }
-
-  // For text meant for people: also replaces every run of kMinRedactedBytes or more bytes that
-  // is a piece of the key or the secret, so a quote truncated to fit a message (or a partial
-  // echo) cannot leak most of a key either.
-  std::string redact_message(std::string text) const {
-    text = redact(std::move(text));
-    for (const std::string* secret : {&api_key, &api_secret}) {
-      if (secret->size() < kMinRedactedBytes) continue;
-      const auto is_piece = [&](std::size_t from, std::size_t to) {
-        return secret->find(std::string_view(text).substr(from, to - from)) != std::string::npos;
-      };
-      for (std::size_t i = 0; i + kMinRedactedBytes <= text.size();) {
-        std::size_t end = i + kMinRedactedBytes;
-        if (!is_piece(i, end)) {
-          ++i;
-          continue;
-        }
-        while (end < text.size() && is_piece(i, end + 1)) ++end;
-        text.replace(i, end - i, kRedacted);
-        i += kRedacted.size();
-      }
-    }
-    return text;
-  }
+  Redactor redactor{{}};
 
   RawResponse exchange(const std::string& method, std::string_view path, std::string_view query,
                        bool with_key);
@@ -160,8 +121,10 @@ RawResponse RestClient::Impl::exchange(const std::string& method, std::string_vi
   }
   raw.http_status = res.status;
   // Scrubbed before parsing, so that no error message can quote a (possibly truncated) key.
-  raw.body = redact(std::move(raw.body));
-  for (const auto& [name, value] : res.headers) raw.headers.emplace_back(name, redact(value));
+  raw.body = redactor.whole(std::move(raw.body));
+  for (const auto& [name, value] : res.headers) {
+    raw.headers.emplace_back(name, redactor.whole(value));
+  }
   return raw;
 }
 
@@ -197,7 +160,7 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
                            message_of(value.status()));
     }
   }
-  result.outcome.error_msg = impl.redact_message(std::move(result.outcome.error_msg));
+  result.outcome.error_msg = impl.redactor.pieces(std::move(result.outcome.error_msg));
   std::string line = fmt::format("{} {}: {}", method, path, outcome_kind_name(result.outcome.kind));
   if (raw.http_status != 0) line += fmt::format(" (HTTP {})", raw.http_status);
   if (result.outcome.error_code != 0 || !result.outcome.error_msg.empty()) {
@@ -205,7 +168,7 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
                         quote_for_message(result.outcome.error_msg, 200));
   }
   if (!detail.empty()) line += fmt::format(": {}", detail);
-  result.message = impl.redact_message(std::move(line));
+  result.message = impl.redactor.pieces(std::move(line));
   return result;
 }
 
@@ -216,9 +179,9 @@ RestResult<T> not_sent(const RestClient::Impl& impl, std::string_view method,
                        std::string_view path, OutcomeKind kind, const absl::Status& why) {
   RestResult<T> result;
   result.outcome.kind = kind;
-  result.outcome.error_msg = impl.redact_message(std::string(message_of(why)));
+  result.outcome.error_msg = impl.redactor.pieces(std::string(message_of(why)));
   const char* what = kind == OutcomeKind::kUnknownOutcome ? "no response" : "not sent";
-  result.message = impl.redact_message(fmt::format("{} {}: {} ({}): {}", method, path,
+  result.message = impl.redactor.pieces(fmt::format("{} {}: {} ({}): {}", method, path,
                                                    outcome_kind_name(kind), what,
                                                    message_of(why)));
   return result;
@@ -300,6 +263,7 @@ absl::StatusOr<std::unique_ptr<RestClient>> RestClient::create(RestConfig config
   impl->config = std::move(config);
   impl->api_key = std::move(credentials.api_key_);
   impl->api_secret = std::move(credentials.api_secret_);
+  impl->redactor = Redactor({impl->api_key, impl->api_secret});
   impl->clock = &clock;
   return std::unique_ptr<RestClient>(new RestClient(std::move(impl)));
 }
