@@ -10,8 +10,8 @@ namespace q50::live {
 namespace {
 
 bool host_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.';
 }
 
 absl::Status bad_url(std::string_view url, std::string_view why) {
@@ -39,8 +39,7 @@ absl::StatusOr<BaseUrl> parse_base_url(std::string_view url) {
     host = rest.substr(0, colon);
     const std::string_view port = rest.substr(colon + 1);
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-    if (ec != std::errc() || end != port.data() + port.size() || out.port < 1 ||
-        out.port > 65535) {
+    if (ec != std::errc() || end != port.data() + port.size() || out.port < 1 || out.port > 65535) {
       return bad_url(url, "port must be 1..65535");
     }
   }

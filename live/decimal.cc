@@ -24,8 +24,7 @@ constexpr std::int64_t pow10_i64(int n) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 absl::Status bad_decimal(std::string_view text, std::string_view why) {
-  return absl::InvalidArgumentError(
-      fmt::format("decimal {}: {}", quote_for_message(text), why));
+  return absl::InvalidArgumentError(fmt::format("decimal {}: {}", quote_for_message(text), why));
 }
 
 // Splits text into integer and fraction digits; checks the grammar only.
@@ -43,8 +42,9 @@ absl::Status split_decimal(std::string_view text, std::string_view& int_digits,
   if (int_digits.empty() || int_digits.size() > kMaxDigits || !all_digits(int_digits) ||
       (dot != std::string_view::npos &&
        (frac_digits.empty() || frac_digits.size() > kMaxDigits || !all_digits(frac_digits)))) {
-    return bad_decimal(text, "expected digits with an optional fraction, like 123.45 "
-                             "(^[0-9]{1,20}(\\.[0-9]{1,20})?$)");
+    return bad_decimal(text,
+                       "expected digits with an optional fraction, like 123.45 "
+                       "(^[0-9]{1,20}(\\.[0-9]{1,20})?$)");
   }
   return absl::OkStatus();
 }
@@ -81,8 +81,8 @@ std::string format_e8(std::int64_t value_e8, int decimals) {
   const std::uint64_t magnitude = value_e8 < 0 ? 0 - static_cast<std::uint64_t>(value_e8)
                                                : static_cast<std::uint64_t>(value_e8);
   const std::uint64_t whole = magnitude / static_cast<std::uint64_t>(kE8);
-  const std::uint64_t frac = (magnitude % static_cast<std::uint64_t>(kE8)) /
-                             static_cast<std::uint64_t>(cut);
+  const std::uint64_t frac =
+      (magnitude % static_cast<std::uint64_t>(kE8)) / static_cast<std::uint64_t>(cut);
   const char* sign = value_e8 < 0 ? "-" : "";
   if (decimals == 0) return fmt::format("{}{}", sign, whole);
   return fmt::format("{}{}.{:0{}}", sign, whole, frac, decimals);

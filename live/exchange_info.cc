@@ -124,8 +124,7 @@ absl::StatusOr<ExchangeInfo> read_exchange_info(const json& doc) {
   info.timezone = r.string("timezone");
   info.server_time_ms = r.int64("serverTime");
   if (!r.status().ok()) return r.status();
-  if (absl::Status s = read_each(doc, "rateLimits", info.rate_limits, read_rate_limit);
-      !s.ok()) {
+  if (absl::Status s = read_each(doc, "rateLimits", info.rate_limits, read_rate_limit); !s.ok()) {
     return s;
   }
   if (absl::Status s = read_each(doc, "symbols", info.symbols, read_symbol); !s.ok()) return s;
@@ -134,8 +133,7 @@ absl::StatusOr<ExchangeInfo> read_exchange_info(const json& doc) {
 
 }  // namespace
 
-absl::StatusOr<ExchangeInfo> parse_exchange_info(std::string_view body,
-                                                 const JsonLimits& limits) {
+absl::StatusOr<ExchangeInfo> parse_exchange_info(std::string_view body, const JsonLimits& limits) {
   return without_exceptions("exchangeInfo", [&]() -> absl::StatusOr<ExchangeInfo> {
     absl::StatusOr<json> doc = parse_json_bounded(body, limits);
     if (!doc.ok()) return doc.status();

@@ -41,12 +41,11 @@ int max_nesting(std::string_view body, int stop_above) {
 
 }  // namespace
 
-absl::StatusOr<nlohmann::json> parse_json_bounded(std::string_view body,
-                                                  const JsonLimits& limits) {
+absl::StatusOr<nlohmann::json> parse_json_bounded(std::string_view body, const JsonLimits& limits) {
   if (body.size() > limits.max_body_bytes) {
-    return absl::InvalidArgumentError(fmt::format(
-        "response body of {} bytes is larger than the {} bytes allowed", body.size(),
-        limits.max_body_bytes));
+    return absl::InvalidArgumentError(
+        fmt::format("response body of {} bytes is larger than the {} bytes allowed", body.size(),
+                    limits.max_body_bytes));
   }
   if (max_nesting(body, limits.max_depth) > limits.max_depth) {
     return absl::InvalidArgumentError(fmt::format(
@@ -61,8 +60,8 @@ absl::StatusOr<nlohmann::json> parse_json_bounded(std::string_view body,
 
 std::string describe_json(const nlohmann::json& value) {
   try {
-    return quote_for_message(
-        value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 48);
+    return quote_for_message(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             48);
   } catch (const std::exception&) {
     return "<unprintable>";
   }

@@ -13,8 +13,7 @@ using nlohmann::json;
 constexpr std::size_t kKlineMinFields = 11;
 
 // Element i of a kline array as an int64 (times, trade count).
-absl::Status kline_int(const json& a, std::size_t i, const std::string& where,
-                       std::int64_t& out) {
+absl::Status kline_int(const json& a, std::size_t i, const std::string& where, std::int64_t& out) {
   const json& v = a[i];
   if (const std::optional<std::int64_t> value = json_int64(v)) {
     out = *value;
@@ -25,8 +24,7 @@ absl::Status kline_int(const json& a, std::size_t i, const std::string& where,
 }
 
 // Element i of a kline array as a decimal string (prices, volumes).
-absl::Status kline_e8(const json& a, std::size_t i, const std::string& where,
-                      std::int64_t& out) {
+absl::Status kline_e8(const json& a, std::size_t i, const std::string& where, std::int64_t& out) {
   const json& v = a[i];
   if (!v.is_string()) {
     return absl::InvalidArgumentError(
@@ -43,8 +41,8 @@ absl::Status kline_e8(const json& a, std::size_t i, const std::string& where,
 
 absl::StatusOr<Kline> read_kline(const json& a, const std::string& where) {
   if (!a.is_array() || a.size() < kKlineMinFields) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: expected an array of 12 kline fields, got {}", where, describe_json(a)));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: expected an array of 12 kline fields, got {}", where, describe_json(a)));
   }
   Kline k;
   absl::Status s = kline_int(a, 0, where, k.open_time_ms);

@@ -117,9 +117,8 @@ absl::StatusOr<std::vector<OrderReport>> parse_open_orders(std::string_view body
   return without_exceptions("openOrders", [&]() -> Result {
     absl::StatusOr<json> doc = parse_json_bounded(body, limits);
     if (!doc.ok()) return doc.status();
-    return read_array<OrderReport>(*doc, "openOrders", [](const json& v, const std::string& w) {
-      return read_order(v, w);
-    });
+    return read_array<OrderReport>(
+        *doc, "openOrders", [](const json& v, const std::string& w) { return read_order(v, w); });
   });
 }
 

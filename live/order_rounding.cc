@@ -14,9 +14,7 @@ __extension__ typedef __int128 i128;
 constexpr i128 kMaxI64 = std::numeric_limits<std::int64_t>::max();
 
 // An amount in messages: exact, with only the decimals it needs.
-std::string text_e8(std::int64_t value_e8) {
-  return format_e8(value_e8, decimals_of_e8(value_e8));
-}
+std::string text_e8(std::int64_t value_e8) { return format_e8(value_e8, decimals_of_e8(value_e8)); }
 
 FilterReject reject(std::string_view filter, std::string_view detail) {
   return FilterReject{std::string(filter), fmt::format("Filter failure: {} ({})", filter, detail)};
@@ -66,12 +64,12 @@ std::optional<FilterReject> check_lot(const LotSizeFilter& f, std::string_view n
                                       std::int64_t qty) {
   if (!f.present) return std::nullopt;
   if (f.min_qty_e8 > 0 && qty < f.min_qty_e8) {
-    return reject(name, fmt::format("quantity {} below minQty {}", text_e8(qty),
-                                    text_e8(f.min_qty_e8)));
+    return reject(name,
+                  fmt::format("quantity {} below minQty {}", text_e8(qty), text_e8(f.min_qty_e8)));
   }
   if (f.max_qty_e8 > 0 && qty > f.max_qty_e8) {
-    return reject(name, fmt::format("quantity {} above maxQty {}", text_e8(qty),
-                                    text_e8(f.max_qty_e8)));
+    return reject(name,
+                  fmt::format("quantity {} above maxQty {}", text_e8(qty), text_e8(f.max_qty_e8)));
   }
   return std::nullopt;
 }
@@ -146,7 +144,8 @@ RoundingOutcome round_order(const SymbolInfo& symbol, const OrderAsk& ask) {
   }
   RoundedOrder out;
   out.qty_e8 = qty.qty_e8;
-  out.quantity_text = format_e8(qty.qty_e8, decimals_of_e8(qty.step_e8 > 0 ? qty.step_e8 : qty.qty_e8));
+  out.quantity_text =
+      format_e8(qty.qty_e8, decimals_of_e8(qty.step_e8 > 0 ? qty.step_e8 : qty.qty_e8));
   if (!market) {
     const std::int64_t tick = f.price.present ? f.price.tick_size_e8 : 0;
     out.price_e8 = price;

@@ -49,10 +49,10 @@ struct ResponseFacts {
 
 struct Outcome {
   OutcomeKind kind = OutcomeKind::kUnknownOutcome;
-  int http_status = 0;             // 0 when no response arrived
-  std::int64_t error_code = 0;     // Binance code, 0 when none
-  std::string error_msg;           // Binance msg, "" when none
-  std::int64_t retry_after_s = 0;  // kRetryAfter / kBanned only
+  int http_status = 0;               // 0 when no response arrived
+  std::int64_t error_code = 0;       // Binance code, 0 when none
+  std::string error_msg;             // Binance msg, "" when none
+  std::int64_t retry_after_s = 0;    // kRetryAfter / kBanned only
   std::int64_t banned_until_ms = 0;  // kBanned: from "IP banned until <ms>" when present
 };
 

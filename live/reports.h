@@ -52,8 +52,8 @@ struct OrderReport {
   std::string symbol;
   std::int64_t order_id = 0;
   std::int64_t order_list_id = -1;
-  std::string client_order_id;       // for a cancel: the cancel request's own id
-  std::string orig_client_order_id;  // cancel responses only: the cancelled order's id
+  std::string client_order_id;        // for a cancel: the cancel request's own id
+  std::string orig_client_order_id;   // cancel responses only: the cancelled order's id
   std::int64_t transact_time_ms = 0;  // new-order and cancel responses
   std::int64_t price_e8 = 0;
   std::int64_t orig_qty_e8 = 0;

@@ -13,7 +13,8 @@ constexpr std::size_t kMaxClientOrderIdBytes = 36;
 
 absl::Status check_decimal(std::string_view field, std::string_view text) {
   if (absl::StatusOr<std::int64_t> v = parse_e8(text); !v.ok()) {
-    return absl::InvalidArgumentError(fmt::format("new order {}: {}", field, message_of(v.status())));
+    return absl::InvalidArgumentError(
+        fmt::format("new order {}: {}", field, message_of(v.status())));
   }
   return absl::OkStatus();
 }
@@ -27,8 +28,8 @@ void add_if_positive(std::vector<QueryParam>& params, std::string key, std::int6
 absl::Status validate_client_order_id(std::string_view id) {
   bool ok = !id.empty() && id.size() <= kMaxClientOrderIdBytes;
   for (char c : id) {
-    ok &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '_';
+    ok &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_';
   }
   if (ok) return absl::OkStatus();
   return absl::InvalidArgumentError(fmt::format(
@@ -75,9 +76,8 @@ std::vector<QueryParam> my_trades_params(const TradesQuery& query) {
   return p;
 }
 
-absl::StatusOr<std::string> signed_query(std::vector<QueryParam> params,
-                                         std::int64_t timestamp_ms, std::int64_t recv_window_ms,
-                                         std::string_view secret) {
+absl::StatusOr<std::string> signed_query(std::vector<QueryParam> params, std::int64_t timestamp_ms,
+                                         std::int64_t recv_window_ms, std::string_view secret) {
   params.push_back({"recvWindow", std::to_string(recv_window_ms)});
   params.push_back({"timestamp", std::to_string(timestamp_ms)});
   std::string query = build_query(params);

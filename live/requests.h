@@ -23,9 +23,9 @@ struct NewOrder {
   OrderSide side = OrderSide::kBuy;
   OrderKind kind = OrderKind::kMarket;
   std::string quantity_text;
-  std::string price_text;             // LIMIT only
-  std::string time_in_force = "GTC";  // LIMIT only: GTC, IOC or FOK
-  std::string client_order_id;        // required: how the order is found after a timeout
+  std::string price_text;              // LIMIT only
+  std::string time_in_force = "GTC";   // LIMIT only: GTC, IOC or FOK
+  std::string client_order_id;         // required: how the order is found after a timeout
   std::string response_type = "FULL";  // ACK, RESULT or FULL
 };
 
@@ -63,9 +63,8 @@ std::vector<QueryParam> my_trades_params(const TradesQuery& query);
 // The signed query string: params + recvWindow + timestamp, percent-encoded, then
 // "&signature=<hex HMAC-SHA256 of exactly that string>" (no body: the client sends every
 // parameter in the query string, as NautilusTrader does).
-absl::StatusOr<std::string> signed_query(std::vector<QueryParam> params,
-                                         std::int64_t timestamp_ms, std::int64_t recv_window_ms,
-                                         std::string_view secret);
+absl::StatusOr<std::string> signed_query(std::vector<QueryParam> params, std::int64_t timestamp_ms,
+                                         std::int64_t recv_window_ms, std::string_view secret);
 
 }  // namespace q50::live
 

@@ -27,8 +27,7 @@ absl::StatusOr<std::vector<OrderReport>> parse_open_orders(std::string_view body
                                                            const JsonLimits& limits = {});
 
 // GET /api/v3/account. Each balance requires asset, free and locked.
-absl::StatusOr<AccountReport> parse_account(std::string_view body,
-                                            const JsonLimits& limits = {});
+absl::StatusOr<AccountReport> parse_account(std::string_view body, const JsonLimits& limits = {});
 
 // GET /api/v3/myTrades. Each trade requires id, orderId, price and qty.
 absl::StatusOr<std::vector<TradeReport>> parse_my_trades(std::string_view body,
@@ -44,8 +43,7 @@ absl::StatusOr<std::vector<Kline>> parse_klines(std::string_view body,
 std::vector<Kline> closed_klines(const std::vector<Kline>& klines, std::int64_t server_time_ms);
 
 // GET /api/v3/time: {"serverTime": <ms>}.
-absl::StatusOr<ServerTime> parse_server_time(std::string_view body,
-                                             const JsonLimits& limits = {});
+absl::StatusOr<ServerTime> parse_server_time(std::string_view body, const JsonLimits& limits = {});
 
 // GET /api/v3/ping and POST /api/v3/order/test: any JSON object ({} or commission details).
 absl::Status parse_json_object(std::string_view body, const JsonLimits& limits = {});

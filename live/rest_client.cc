@@ -156,8 +156,8 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
       result.value = *std::move(value);
     } else {
       result.outcome.kind = OutcomeKind::kUnknownOutcome;
-      detail = fmt::format("unreadable {} response: {}", raw.http_status,
-                           message_of(value.status()));
+      detail =
+          fmt::format("unreadable {} response: {}", raw.http_status, message_of(value.status()));
     }
   }
   result.outcome.error_msg = impl.redactor.pieces(std::move(result.outcome.error_msg));
@@ -175,15 +175,14 @@ RestResult<T> interpret(const RestClient::Impl& impl, std::string_view method,
 // A result without a response: the request was never sent (invalid parameters, signing
 // failure) or an exception ended the call.
 template <class T>
-RestResult<T> not_sent(const RestClient::Impl& impl, std::string_view method,
-                       std::string_view path, OutcomeKind kind, const absl::Status& why) {
+RestResult<T> not_sent(const RestClient::Impl& impl, std::string_view method, std::string_view path,
+                       OutcomeKind kind, const absl::Status& why) {
   RestResult<T> result;
   result.outcome.kind = kind;
   result.outcome.error_msg = impl.redactor.pieces(std::string(message_of(why)));
   const char* what = kind == OutcomeKind::kUnknownOutcome ? "no response" : "not sent";
-  result.message = impl.redactor.pieces(fmt::format("{} {}: {} ({}): {}", method, path,
-                                                   outcome_kind_name(kind), what,
-                                                   message_of(why)));
+  result.message = impl.redactor.pieces(fmt::format(
+      "{} {}: {} ({}): {}", method, path, outcome_kind_name(kind), what, message_of(why)));
   return result;
 }
 
@@ -194,8 +193,8 @@ namespace {
 // Runs one call; an exception (bad_alloc, a library surprise) becomes kUnknownOutcome: the
 // request may have been sent.
 template <class T, class Call>
-RestResult<T> guarded(const RestClient::Impl& impl, std::string_view method,
-                      std::string_view path, Call call) {
+RestResult<T> guarded(const RestClient::Impl& impl, std::string_view method, std::string_view path,
+                      Call call) {
   try {
     return call();
   } catch (const std::exception& e) {
@@ -214,12 +213,12 @@ RestResult<T> call_public(RestClient::Impl& impl, std::string_view path,
 }
 
 template <class T, class Parse>
-RestResult<T> call_signed(RestClient::Impl& impl, const std::string& method,
-                          std::string_view path, std::vector<QueryParam> params, Parse parse) {
+RestResult<T> call_signed(RestClient::Impl& impl, const std::string& method, std::string_view path,
+                          std::vector<QueryParam> params, Parse parse) {
   return guarded<T>(impl, method, path, [&] {
     const std::int64_t timestamp_ms = impl.clock->wall_ms() + impl.offset_ms;
-    absl::StatusOr<std::string> query = signed_query(
-        std::move(params), timestamp_ms, impl.config.recv_window_ms, impl.api_secret);
+    absl::StatusOr<std::string> query =
+        signed_query(std::move(params), timestamp_ms, impl.config.recv_window_ms, impl.api_secret);
     if (!query.ok()) {
       return not_sent<T>(impl, method, path, OutcomeKind::kAuthFatal, query.status());
     }
@@ -233,8 +232,7 @@ absl::StatusOr<Empty> parse_empty(std::string_view body, const JsonLimits& limit
   return Empty{};
 }
 
-std::vector<QueryParam> order_id_params(std::string_view symbol,
-                                        std::string_view client_order_id) {
+std::vector<QueryParam> order_id_params(std::string_view symbol, std::string_view client_order_id) {
   return {{"symbol", std::string(symbol)}, {"origClientOrderId", std::string(client_order_id)}};
 }
 
@@ -328,8 +326,7 @@ RestResult<Empty> RestClient::test_order(const NewOrder& order) {
     return not_sent<Empty>(*impl_, "POST", "/api/v3/order/test", OutcomeKind::kRejected,
                            params.status());
   }
-  return call_signed<Empty>(*impl_, "POST", "/api/v3/order/test", *std::move(params),
-                            parse_empty);
+  return call_signed<Empty>(*impl_, "POST", "/api/v3/order/test", *std::move(params), parse_empty);
 }
 
 RestResult<OrderReport> RestClient::query_order(std::string_view symbol,
@@ -345,9 +342,8 @@ RestResult<OrderReport> RestClient::cancel_order(std::string_view symbol,
 }
 
 RestResult<std::vector<OrderReport>> RestClient::open_orders(std::string_view symbol) {
-  return call_signed<std::vector<OrderReport>>(*impl_, "GET", "/api/v3/openOrders",
-                                               {{"symbol", std::string(symbol)}},
-                                               parse_open_orders);
+  return call_signed<std::vector<OrderReport>>(
+      *impl_, "GET", "/api/v3/openOrders", {{"symbol", std::string(symbol)}}, parse_open_orders);
 }
 
 RestResult<std::vector<TradeReport>> RestClient::my_trades(const TradesQuery& query) {

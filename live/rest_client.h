@@ -84,8 +84,7 @@ class RestClient {
   // InvalidArgument for a malformed base_url, plain http to a non-loopback host, a timeout
   // outside 1 ms..10 min or a recv_window_ms outside 1..60000. `clock` must outlive the client.
   static absl::StatusOr<std::unique_ptr<RestClient>> create(RestConfig config,
-                                                            Credentials credentials,
-                                                            Clock& clock);
+                                                            Credentials credentials, Clock& clock);
   ~RestClient();
   RestClient(const RestClient&) = delete;
   RestClient& operator=(const RestClient&) = delete;
@@ -107,8 +106,7 @@ class RestClient {
   // GET /api/v3/order by origClientOrderId (signed). kNotFound on -2013.
   RestResult<OrderReport> query_order(std::string_view symbol, std::string_view client_order_id);
   // DELETE /api/v3/order by origClientOrderId (signed). kNotFound on -2011 "Unknown order".
-  RestResult<OrderReport> cancel_order(std::string_view symbol,
-                                       std::string_view client_order_id);
+  RestResult<OrderReport> cancel_order(std::string_view symbol, std::string_view client_order_id);
   // GET /api/v3/openOrders?symbol=... (signed).
   RestResult<std::vector<OrderReport>> open_orders(std::string_view symbol);
   // GET /api/v3/myTrades (signed).

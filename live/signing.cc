@@ -39,9 +39,8 @@ absl::StatusOr<std::string> hmac_sha256_hex(std::string_view key, std::string_vi
   MacCtx ctx(EVP_MAC_CTX_new(mac), EVP_MAC_CTX_free);
   if (!ctx) return absl::InternalError("EVP_MAC_CTX_new failed");
   char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end()};
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
   // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
   static const unsigned char kEmpty = 0;
   const auto* key_bytes =

@@ -35,8 +35,8 @@ BOOST_AUTO_TEST_CASE(parses_exact_values) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_bad_grammar_with_the_text_in_the_message) {
-  for (const char* bad : {"", ".", "1.", ".5", "-1", "+1", "1e5", "1,5", " 1", "1 ", "0x10",
-                          "1..2", "NaN", "inf", "１"}) {
+  for (const char* bad : {"", ".", "1.", ".5", "-1", "+1", "1e5", "1,5", " 1", "1 ", "0x10", "1..2",
+                          "NaN", "inf", "１"}) {
     const std::string msg = error_of(bad);
     BOOST_TEST(msg.find("expected digits") != std::string::npos, bad << ": " << msg);
   }
@@ -47,8 +47,7 @@ BOOST_AUTO_TEST_CASE(rejects_bad_grammar_with_the_text_in_the_message) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_precision_and_overflow) {
-  BOOST_TEST(error_of("0.000000001").find("more than 8 significant decimals") !=
-             std::string::npos);
+  BOOST_TEST(error_of("0.000000001").find("more than 8 significant decimals") != std::string::npos);
   BOOST_TEST(error_of("0.123456789").find("more than 8") != std::string::npos);
   BOOST_TEST(error_of("92233720368.54775808").find("out of range") != std::string::npos);
   BOOST_TEST(error_of("99999999999999999999").find("out of range") != std::string::npos);

@@ -103,7 +103,9 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_value) {
   msg = error_of(R"({"symbols":{"symbol":"X"}})");
   BOOST_TEST(msg.find("exchangeInfo.symbols: expected an array") != std::string::npos, msg);
   msg = error_of(R"({"serverTime":"soon"})");
-  BOOST_TEST(msg.find("exchangeInfo.serverTime: expected an int64 integer, got \"\\\"soon\\\"\"") != std::string::npos, msg);
+  BOOST_TEST(msg.find("exchangeInfo.serverTime: expected an int64 integer, got \"\\\"soon\\\"\"") !=
+                 std::string::npos,
+             msg);
   msg = error_of(R"({"serverTime":1.5})");
   BOOST_TEST(msg.find("serverTime") != std::string::npos, msg);
   msg = error_of(R"({"serverTime":9223372036854775808})");

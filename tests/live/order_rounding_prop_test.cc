@@ -20,20 +20,22 @@ constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
 // Any int64, with the edges and small values over-represented.
 rc::Gen<std::int64_t> any_int64() {
-  return rc::gen::oneOf(rc::gen::arbitrary<std::int64_t>(),
-                        rc::gen::elementOf(std::vector<std::int64_t>{kMin, kMin + 1, -1, 0, 1, kMax - 1, kMax}),
-                        rc::gen::inRange<std::int64_t>(-1000, 1000000000000));
+  return rc::gen::oneOf(
+      rc::gen::arbitrary<std::int64_t>(),
+      rc::gen::elementOf(std::vector<std::int64_t>{kMin, kMin + 1, -1, 0, 1, kMax - 1, kMax}),
+      rc::gen::inRange<std::int64_t>(-1000, 1000000000000));
 }
 
 // A step or tick as Binance writes them: {1, 2, 5} x 10^k e8 units, sometimes 0 (disabled).
 rc::Gen<std::int64_t> step_e8() {
-  return rc::gen::oneOf(
-      rc::gen::just<std::int64_t>(0),
-      rc::gen::apply([](int mantissa, int exponent) {
-        std::int64_t v = mantissa;
-        for (int i = 0; i < exponent; ++i) v *= 10;
-        return v;
-      }, rc::gen::element(1, 2, 5), rc::gen::inRange(0, 12)));
+  return rc::gen::oneOf(rc::gen::just<std::int64_t>(0),
+                        rc::gen::apply(
+                            [](int mantissa, int exponent) {
+                              std::int64_t v = mantissa;
+                              for (int i = 0; i < exponent; ++i) v *= 10;
+                              return v;
+                            },
+                            rc::gen::element(1, 2, 5), rc::gen::inRange(0, 12)));
 }
 
 rc::Gen<std::int64_t> bound_e8() {
@@ -47,10 +49,14 @@ SymbolInfo realistic_symbol() {
   f.price = {true, *bound_e8(), *bound_e8(), *step_e8()};
   f.lot_size = {true, *bound_e8(), *bound_e8(), *step_e8()};
   f.market_lot_size = {*rc::gen::arbitrary<bool>(), *bound_e8(), *bound_e8(), *step_e8()};
-  f.notional = {*rc::gen::arbitrary<bool>(), *bound_e8(), *bound_e8(),
-                *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), 5};
-  f.min_notional = {*rc::gen::arbitrary<bool>(), *bound_e8(), 0, *rc::gen::arbitrary<bool>(),
-                    false, 5};
+  f.notional = {*rc::gen::arbitrary<bool>(),
+                *bound_e8(),
+                *bound_e8(),
+                *rc::gen::arbitrary<bool>(),
+                *rc::gen::arbitrary<bool>(),
+                5};
+  f.min_notional = {*rc::gen::arbitrary<bool>(), *bound_e8(), 0,
+                    *rc::gen::arbitrary<bool>(), false,       5};
   return s;
 }
 
@@ -119,7 +125,8 @@ RC_BOOST_PROP(prop_accepted_orders_satisfy_every_enabled_rule, ()) {
     RC_ASSERT(within(o->qty_e8, f.market_lot_size.min_qty_e8, f.market_lot_size.max_qty_e8));
   }
   if (!market) RC_ASSERT(within(o->price_e8, f.price.min_price_e8, f.price.max_price_e8));
-  const i128 notional_e16 = static_cast<i128>(market ? a.reference_price_e8 : o->price_e8) * o->qty_e8;
+  const i128 notional_e16 =
+      static_cast<i128>(market ? a.reference_price_e8 : o->price_e8) * o->qty_e8;
   for (const NotionalFilter* n : {&f.notional, &f.min_notional}) {
     if (!n->present) continue;
     if (n->min_notional_e8 > 0 && (!market || n->apply_min_to_market)) {
@@ -159,10 +166,15 @@ RC_BOOST_PROP(prop_any_int64_inputs_never_crash, ()) {
   f.price = {*rc::gen::arbitrary<bool>(), *any_int64(), *any_int64(), *any_int64()};
   f.lot_size = {*rc::gen::arbitrary<bool>(), *any_int64(), *any_int64(), *any_int64()};
   f.market_lot_size = {*rc::gen::arbitrary<bool>(), *any_int64(), *any_int64(), *any_int64()};
-  f.notional = {*rc::gen::arbitrary<bool>(), *any_int64(), *any_int64(),
-                *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *any_int64()};
-  f.min_notional = {*rc::gen::arbitrary<bool>(), *any_int64(), *any_int64(),
-                    *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), 0};
+  f.notional = {
+      *rc::gen::arbitrary<bool>(), *any_int64(), *any_int64(), *rc::gen::arbitrary<bool>(),
+      *rc::gen::arbitrary<bool>(), *any_int64()};
+  f.min_notional = {*rc::gen::arbitrary<bool>(),
+                    *any_int64(),
+                    *any_int64(),
+                    *rc::gen::arbitrary<bool>(),
+                    *rc::gen::arbitrary<bool>(),
+                    0};
   OrderAsk a;
   a.side = *rc::gen::element(OrderSide::kBuy, OrderSide::kSell, OrderSide::kUnknown);
   a.kind = *rc::gen::element(OrderKind::kLimit, OrderKind::kMarket);

@@ -43,12 +43,14 @@ FilterReject rejected(const RoundingOutcome& r) {
 }
 
 BOOST_AUTO_TEST_CASE(limit_price_rounds_by_side_and_qty_rounds_down) {
-  RoundedOrder buy = accepted(round_order(btcusdt(), limit(OrderSide::kBuy, "0.12345678", "65000.129")));
+  RoundedOrder buy =
+      accepted(round_order(btcusdt(), limit(OrderSide::kBuy, "0.12345678", "65000.129")));
   BOOST_TEST(buy.qty_e8 == e8("0.12345"));
   BOOST_TEST(buy.price_e8 == e8("65000.12"));
   BOOST_TEST(buy.quantity_text == "0.12345");
   BOOST_TEST(buy.price_text == "65000.12");
-  RoundedOrder sell = accepted(round_order(btcusdt(), limit(OrderSide::kSell, "0.12345678", "65000.121")));
+  RoundedOrder sell =
+      accepted(round_order(btcusdt(), limit(OrderSide::kSell, "0.12345678", "65000.121")));
   BOOST_TEST(sell.qty_e8 == e8("0.12345"));
   BOOST_TEST(sell.price_text == "65000.13");
   // On the grid already: unchanged either way, printed with the tick's 2 decimals.
@@ -94,13 +96,16 @@ BOOST_AUTO_TEST_CASE(notional_checked_after_rounding) {
   // 0.0000769 BTC at 65000 = 4.9985 USDT... rounded to 0.00007 = 4.55 < 5.
   FilterReject r = rejected(round_order(btcusdt(), limit(OrderSide::kBuy, "0.0000769", "65000")));
   BOOST_TEST(r.filter == "NOTIONAL");
-  BOOST_TEST(r.message.find("Filter failure: NOTIONAL (notional 65000 x 0.00007 below minNotional 5)") == 0u, r.message);
+  BOOST_TEST(r.message.find(
+                 "Filter failure: NOTIONAL (notional 65000 x 0.00007 below minNotional 5)") == 0u,
+             r.message);
   // Exactly at the minimum passes: 0.0001 * 50000 = 5.
   accepted(round_order(btcusdt(), limit(OrderSide::kBuy, "0.0001", "50000")));
   // BUY price rounding down can push a borderline order under the minimum:
   // 0.00011 x 45454.549 = 5.00000039, but 0.00011 x 45454.54 = 4.9999994.
-  BOOST_TEST(rejected(round_order(btcusdt(), limit(OrderSide::kBuy, "0.00011", "45454.549")))
-                 .filter == "NOTIONAL");
+  BOOST_TEST(
+      rejected(round_order(btcusdt(), limit(OrderSide::kBuy, "0.00011", "45454.549"))).filter ==
+      "NOTIONAL");
   accepted(round_order(btcusdt(), limit(OrderSide::kSell, "0.00011", "45454.549")));
   // MARKET: checked at the reference price because applyMinToMarket is true...
   r = rejected(round_order(btcusdt(), market(OrderSide::kBuy, "0.00007", "65000")));

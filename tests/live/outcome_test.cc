@@ -70,7 +70,8 @@ BOOST_AUTO_TEST_CASE(code_and_message_are_carried) {
 }
 
 BOOST_AUTO_TEST_CASE(retry_after_and_ban_time) {
-  Outcome o = outcome(429, ApiError{-1003, "Too much request weight used"}, {{"retry-after", "17"}});
+  Outcome o =
+      outcome(429, ApiError{-1003, "Too much request weight used"}, {{"retry-after", "17"}});
   BOOST_TEST(o.retry_after_s == 17);
   o = outcome(429, std::nullopt, {{"Retry-After", "soon"}});
   BOOST_TEST(o.retry_after_s == kDefaultRetryAfterS);
@@ -79,8 +80,9 @@ BOOST_AUTO_TEST_CASE(retry_after_and_ban_time) {
   o = outcome(429);
   BOOST_TEST(o.retry_after_s == kDefaultRetryAfterS);
   o = outcome(418,
-              ApiError{-1003, "Way too much request weight used; IP banned until 1700000123456. "
-                              "Please use WebSocket Streams for live updates to avoid bans."},
+              ApiError{-1003,
+                       "Way too much request weight used; IP banned until 1700000123456. "
+                       "Please use WebSocket Streams for live updates to avoid bans."},
               {{"Retry-After", "7200"}});
   BOOST_TEST((o.kind == OutcomeKind::kBanned));
   BOOST_TEST(o.retry_after_s == 7200);

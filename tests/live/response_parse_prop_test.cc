@@ -7,10 +7,9 @@
 #include <boost/test/unit_test.hpp>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "live/exchange_info.h"
 #include "live/response_parse.h"
@@ -59,9 +58,7 @@ const std::vector<std::string>& fixtures() {
   return all;
 }
 
-RC_BOOST_PROP(prop_arbitrary_bytes_never_crash, (const std::string& body)) {
-  parse_with_all(body);
-}
+RC_BOOST_PROP(prop_arbitrary_bytes_never_crash, (const std::string& body)) { parse_with_all(body); }
 
 // JSON's structural bytes, a NUL, a non-UTF-8 byte and a few ordinary ones.
 const std::string kSyntaxBytes = std::string("[]{}\",:0-.e\\ aZ9") + '\0' + '\xff';
@@ -72,7 +69,8 @@ RC_BOOST_PROP(prop_byte_mutated_fixtures_never_crash, ()) {
   const int edits = *rc::gen::inRange(1, 6);
   for (int i = 0; i < edits && !body.empty(); ++i) {
     const std::size_t at = *rc::gen::inRange<std::size_t>(0, body.size());
-    const std::size_t len = *rc::gen::inRange<std::size_t>(0, std::min<std::size_t>(16, body.size() - at) + 1);
+    const std::size_t len =
+        *rc::gen::inRange<std::size_t>(0, std::min<std::size_t>(16, body.size() - at) + 1);
     switch (*rc::gen::inRange(0, 4)) {
       case 0:
         body[at] = *rc::gen::elementOf(kSyntaxBytes);
@@ -125,9 +123,9 @@ RC_BOOST_PROP(prop_json_mutated_fixtures_never_crash, ()) {
 
 // Nesting of arrays or objects from 1 to 100000 levels, valid JSON in every case.
 RC_BOOST_PROP(prop_deep_nesting_is_refused_without_recursion, ()) {
-  const std::size_t depth = *rc::gen::oneOf(rc::gen::inRange<std::size_t>(1, 40),
-                                            rc::gen::just<std::size_t>(100000),
-                                            rc::gen::inRange<std::size_t>(1, 100001));
+  const std::size_t depth =
+      *rc::gen::oneOf(rc::gen::inRange<std::size_t>(1, 40), rc::gen::just<std::size_t>(100000),
+                      rc::gen::inRange<std::size_t>(1, 100001));
   const bool objects = *rc::gen::arbitrary<bool>();
   std::string body;
   body.reserve(depth * 6);

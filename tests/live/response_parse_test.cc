@@ -131,9 +131,8 @@ BOOST_AUTO_TEST_CASE(account_trades_klines_time_ping_error) {
 }
 
 BOOST_AUTO_TEST_CASE(closed_klines_keeps_bars_that_ended_before_server_time) {
-  const std::string body =
-      R"([[0,"1","1","1","1","1",3599999,"1",1,"1","1","0"],)"
-      R"([3600000,"1","1","1","1","1",7199999,"1",1,"1","1","0"]])";
+  const std::string body = R"([[0,"1","1","1","1","1",3599999,"1",1,"1","1","0"],)"
+                           R"([3600000,"1","1","1","1","1",7199999,"1",1,"1","1","0"]])";
   const std::vector<Kline> k = ok(parse_klines(body));
   BOOST_TEST(closed_klines(k, 7199999).size() == 1u);  // the last bar's final millisecond
   BOOST_TEST(closed_klines(k, 7200000).size() == 2u);
@@ -153,7 +152,8 @@ BOOST_AUTO_TEST_CASE(missing_and_unknown_fields_are_accepted) {
   BOOST_TEST(ok(parse_account("{}")).balances.empty());
   // A kline with the unused 12th element missing still parses; extra elements are ignored.
   BOOST_TEST(ok(parse_klines(R"([[1,"1","1","1","1","1",2,"1",3,"1","1"]])")).size() == 1u);
-  BOOST_TEST(ok(parse_klines(R"([[1,"1","1","1","1","1",2,"1",3,"1","1","0","x",{}]])")).size() == 1u);
+  BOOST_TEST(ok(parse_klines(R"([[1,"1","1","1","1","1",2,"1",3,"1","1","0","x",{}]])")).size() ==
+             1u);
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
@@ -163,13 +163,15 @@ BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
   BOOST_TEST(msg == "order.orderId: expected an int64 integer, got \"\\\"28\\\"\"");
   msg = error_of(parse_order_report(R"({"symbol":"B","orderId":1,"price":0.1})"));
   BOOST_TEST(msg == "order.price: expected a decimal string, got \"0.1\"");
-  msg = error_of(parse_order_report(R"({"symbol":"B","orderId":1,"fills":[{"price":"1","qty":"x"}]})"));
+  msg = error_of(
+      parse_order_report(R"({"symbol":"B","orderId":1,"fills":[{"price":"1","qty":"x"}]})"));
   BOOST_TEST(msg.find("order.fills[0].qty: decimal \"x\"") == 0u, msg);
   msg = error_of(parse_order_report(R"({"symbol":"B","orderId":1,"cummulativeQuoteQty":"-x"})"));
   BOOST_TEST(msg.find("order.cummulativeQuoteQty") == 0u, msg);
   msg = error_of(parse_account(R"({"balances":[{"asset":"BTC","free":"1","locked":"1e-8"}]})"));
   BOOST_TEST(msg.find("account.balances[0].locked: decimal \"1e-8\"") == 0u, msg);
-  msg = error_of(parse_my_trades(R"([{"id":1,"orderId":2,"price":"1","qty":"1","isBuyer":"yes"}])"));
+  msg =
+      error_of(parse_my_trades(R"([{"id":1,"orderId":2,"price":"1","qty":"1","isBuyer":"yes"}])"));
   BOOST_TEST(msg == "myTrades[0].isBuyer: expected true or false, got \"\\\"yes\\\"\"");
   msg = error_of(parse_klines(R"([[1,"1","1","1","1","1",2,"1",3.5,"1","1","0"]])"));
   BOOST_TEST(msg == "klines[0][8]: expected an int64 integer, got \"3.5\"");
@@ -187,7 +189,9 @@ BOOST_AUTO_TEST_CASE(hostile_bodies_are_refused_before_parsing) {
   std::string msg = error_of(parse_order_report(std::string(100000, '[')));
   BOOST_TEST(msg.find("nests deeper than 32") != std::string::npos, msg);
   // Brackets inside strings do not count.
-  BOOST_TEST(ok(parse_order_report(R"({"symbol":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[","orderId":1})")).symbol.size() == 37u);
+  BOOST_TEST(
+      ok(parse_order_report(R"({"symbol":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[","orderId":1})"))
+          .symbol.size() == 37u);
   JsonLimits small;
   small.max_body_bytes = 10;
   msg = error_of(parse_server_time(R"({"serverTime":1499827319559})", small));

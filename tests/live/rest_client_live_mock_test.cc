@@ -2,13 +2,12 @@
 // signature, parsed bodies and weight headers, time offset measurement, and every outcome path
 // (429, 418, 5xx, -1021, -2013/-2011, filter rejects, bad signatures, read timeout, refused
 // connection, oversized and unreadable bodies, TLS verification).
-#include "live/rest_client.h"
-
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <string>
 
 #include "live/decimal.h"
+#include "live/rest_client.h"
 #include "tests/live/fixture_files.h"
 #include "tests/live/loopback_venue.h"
 
@@ -67,8 +66,7 @@ BOOST_FIXTURE_TEST_CASE(public_endpoints_send_no_key_and_parse, Fixture) {
   BOOST_TEST(venue.last().target == "/api/v3/exchangeInfo?symbol=ETHBTC");
 
   venue.answer("GET", "/api/v3/klines", {200, fixture("klines.json")});
-  const RestResult<std::vector<Kline>> k =
-      client->klines({"BTCUSDT", "1h", 1499040000000, 0, 500});
+  const RestResult<std::vector<Kline>> k = client->klines({"BTCUSDT", "1h", 1499040000000, 0, 500});
   BOOST_REQUIRE(k.ok());
   BOOST_TEST(k.value->at(0).trade_count == 308);
   BOOST_TEST(venue.last().target ==
@@ -92,8 +90,10 @@ BOOST_FIXTURE_TEST_CASE(time_measures_offset_and_signed_timestamps_use_it, Fixtu
 }
 
 BOOST_FIXTURE_TEST_CASE(signed_endpoints_are_verified_over_raw_bytes, Fixture) {
-  venue.answer("POST", "/api/v3/order", {200, fixture("order_new_full.json"),
-                                         {{"X-MBX-ORDER-COUNT-10S", "1"}, {"X-MBX-USED-WEIGHT-1M", "3"}}});
+  venue.answer("POST", "/api/v3/order",
+               {200,
+                fixture("order_new_full.json"),
+                {{"X-MBX-ORDER-COUNT-10S", "1"}, {"X-MBX-USED-WEIGHT-1M", "3"}}});
   const RestResult<OrderReport> o = client->new_order(limit_buy());
   BOOST_REQUIRE_MESSAGE(o.ok(), o.message);
   BOOST_TEST(o.value->fills.size() == 5u);
@@ -103,11 +103,12 @@ BOOST_FIXTURE_TEST_CASE(signed_endpoints_are_verified_over_raw_bytes, Fixture) {
   BOOST_TEST(s.api_key == kKey);
   BOOST_TEST(s.signature_ok);
   BOOST_TEST(s.body.empty());
-  BOOST_TEST(s.target.rfind(
-                 "/api/v3/order?symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&"
-                 "price=65000.12&quantity=0.12345&newClientOrderId=q50-0001&"
-                 "newOrderRespType=FULL&recvWindow=5000&timestamp=1499827300000&signature=",
-                 0) == 0u, s.target);
+  BOOST_TEST(
+      s.target.rfind("/api/v3/order?symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&"
+                     "price=65000.12&quantity=0.12345&newClientOrderId=q50-0001&"
+                     "newOrderRespType=FULL&recvWindow=5000&timestamp=1499827300000&signature=",
+                     0) == 0u,
+      s.target);
 
   venue.answer("POST", "/api/v3/order/test", {200, "{}"});
   BOOST_TEST(client->test_order(limit_buy()).ok());
@@ -122,13 +123,15 @@ BOOST_FIXTURE_TEST_CASE(signed_endpoints_are_verified_over_raw_bytes, Fixture) {
   BOOST_TEST(venue.last().method == "DELETE");
   BOOST_TEST(venue.last().signature_ok);
   venue.answer("GET", "/api/v3/openOrders", {200, fixture("open_orders.json")});
-  BOOST_TEST(client->open_orders("BTCUSDT").value.value_or(std::vector<OrderReport>{}).size() == 1u);
+  BOOST_TEST(client->open_orders("BTCUSDT").value.value_or(std::vector<OrderReport>{}).size() ==
+             1u);
   venue.answer("GET", "/api/v3/myTrades", {200, fixture("my_trades.json")});
   TradesQuery tq;
   tq.symbol = "BTCUSDT";
   tq.from_id = 0;
   BOOST_TEST(client->my_trades(tq).ok());
-  BOOST_TEST(venue.last().target.rfind("/api/v3/myTrades?symbol=BTCUSDT&fromId=0&recvWindow=", 0) == 0u);
+  BOOST_TEST(venue.last().target.rfind("/api/v3/myTrades?symbol=BTCUSDT&fromId=0&recvWindow=", 0) ==
+             0u);
   for (const testing::Seen& seen : venue.seen()) BOOST_TEST(seen.signature_ok, seen.target);
 }
 
@@ -137,7 +140,9 @@ BOOST_FIXTURE_TEST_CASE(non_ascii_parameters_are_encoded_once_and_signed_as_sent
   BOOST_TEST(client->open_orders("１２３ x&y=z").ok());
   const testing::Seen s = venue.last();
   BOOST_TEST(s.signature_ok);
-  BOOST_TEST(s.target.rfind("/api/v3/openOrders?symbol=%EF%BC%91%EF%BC%92%EF%BC%93%20x%26y%3Dz&", 0) == 0u, s.target);
+  BOOST_TEST(
+      s.target.rfind("/api/v3/openOrders?symbol=%EF%BC%91%EF%BC%92%EF%BC%93%20x%26y%3Dz&", 0) == 0u,
+      s.target);
   BOOST_TEST(s.params.at("symbol") == "１２３ x&y=z");
 }
 
@@ -151,21 +156,29 @@ BOOST_FIXTURE_TEST_CASE(wrong_secret_or_key_is_fatal, Fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(venue_error_outcomes, Fixture) {
-  venue.answer("POST", "/api/v3/order", {429, R"({"code":-1015,"msg":"Too many new orders."})",
-                                         {{"Retry-After", "7"}, {"X-MBX-USED-WEIGHT-1M", "6001"}}});
+  venue.answer("POST", "/api/v3/order",
+               {429,
+                R"({"code":-1015,"msg":"Too many new orders."})",
+                {{"Retry-After", "7"}, {"X-MBX-USED-WEIGHT-1M", "6001"}}});
   RestResult<OrderReport> r = client->new_order(limit_buy());
   BOOST_TEST((r.outcome.kind == OutcomeKind::kRetryAfter));
   BOOST_TEST(r.outcome.retry_after_s == 7);
   BOOST_TEST(RateUsage::find(r.usage.used_weight, 1, 'M').value_or(-1) == 6001);
   BOOST_TEST(!r.value.has_value());
 
-  venue.answer("POST", "/api/v3/order", {418, R"({"code":-1003,"msg":"Way too much request weight used; IP banned until 1700000123456."})", {{"Retry-After", "120"}}});
+  venue.answer(
+      "POST", "/api/v3/order",
+      {418,
+       R"({"code":-1003,"msg":"Way too much request weight used; IP banned until 1700000123456."})",
+       {{"Retry-After", "120"}}});
   r = client->new_order(limit_buy());
   BOOST_TEST((r.outcome.kind == OutcomeKind::kBanned));
   BOOST_TEST(r.outcome.banned_until_ms == 1700000123456);
   BOOST_TEST(r.outcome.retry_after_s == 120);
 
-  venue.answer("POST", "/api/v3/order", {503, R"({"code":-1007,"msg":"Timeout waiting for response from backend server. Send status unknown; execution status unknown."})"});
+  venue.answer("POST", "/api/v3/order",
+               {503, R"({"code":-1007,"msg":"Timeout waiting for response from backend server. )"
+                     R"(Send status unknown; execution status unknown."})"});
   r = client->new_order(limit_buy());
   BOOST_TEST((r.outcome.kind == OutcomeKind::kUnknownOutcome));
   venue.answer("POST", "/api/v3/order", {502, "<html>Bad Gateway</html>"});
@@ -173,13 +186,17 @@ BOOST_FIXTURE_TEST_CASE(venue_error_outcomes, Fixture) {
   BOOST_TEST((r.outcome.kind == OutcomeKind::kUnknownOutcome));
   BOOST_TEST(r.message.find("unreadable error body") != std::string::npos, r.message);
 
-  venue.answer("POST", "/api/v3/order", {400, R"({"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."})"});
+  venue.answer(
+      "POST", "/api/v3/order",
+      {400, R"({"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."})"});
   BOOST_TEST((client->new_order(limit_buy()).outcome.kind == OutcomeKind::kClockSkew));
-  venue.answer("POST", "/api/v3/order", {400, R"({"code":-1013,"msg":"Filter failure: LOT_SIZE"})"});
+  venue.answer("POST", "/api/v3/order",
+               {400, R"({"code":-1013,"msg":"Filter failure: LOT_SIZE"})"});
   r = client->new_order(limit_buy());
   BOOST_TEST((r.outcome.kind == OutcomeKind::kRejected));
   BOOST_TEST(r.outcome.error_msg == "Filter failure: LOT_SIZE");
-  BOOST_TEST(r.message == "POST /api/v3/order: rejected (HTTP 400) code -1013: \"Filter failure: LOT_SIZE\"");
+  BOOST_TEST(r.message ==
+             "POST /api/v3/order: rejected (HTTP 400) code -1013: \"Filter failure: LOT_SIZE\"");
 
   venue.answer("GET", "/api/v3/order", {400, R"({"code":-2013,"msg":"Order does not exist."})"});
   BOOST_TEST((client->query_order("BTCUSDT", "q50-0001").outcome.kind == OutcomeKind::kNotFound));
@@ -193,7 +210,8 @@ BOOST_FIXTURE_TEST_CASE(unreadable_success_body_is_an_unknown_outcome, Fixture) 
   BOOST_TEST((r.outcome.kind == OutcomeKind::kUnknownOutcome));
   BOOST_TEST(!r.value.has_value());
   BOOST_TEST(r.message.find("unreadable 200 response: order.orderId: expected an int64 integer") !=
-                 std::string::npos, r.message);
+                 std::string::npos,
+             r.message);
   venue.answer("GET", "/api/v3/time", {200, std::string(50000, '[')});
   BOOST_TEST((client->server_time().outcome.kind == OutcomeKind::kUnknownOutcome));
 }

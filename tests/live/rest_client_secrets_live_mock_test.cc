@@ -66,10 +66,10 @@ void call_everything(RestClient& c, Collected& out) {
 }
 
 const std::vector<std::string> kPaths = {
-    "GET /api/v3/ping",      "GET /api/v3/time",       "GET /api/v3/exchangeInfo",
-    "GET /api/v3/klines",    "GET /api/v3/account",    "POST /api/v3/order",
-    "POST /api/v3/order/test", "GET /api/v3/order",    "DELETE /api/v3/order",
-    "GET /api/v3/openOrders", "GET /api/v3/myTrades"};
+    "GET /api/v3/ping",        "GET /api/v3/time",    "GET /api/v3/exchangeInfo",
+    "GET /api/v3/klines",      "GET /api/v3/account", "POST /api/v3/order",
+    "POST /api/v3/order/test", "GET /api/v3/order",   "DELETE /api/v3/order",
+    "GET /api/v3/openOrders",  "GET /api/v3/myTrades"};
 
 void answer_everywhere(LoopbackVenue& venue, const Canned& canned) {
   for (const std::string& mp : kPaths) {
@@ -107,15 +107,16 @@ BOOST_AUTO_TEST_CASE(no_message_contains_the_key_or_the_secret) {
       {400, R"({"code":-2011,"msg":"Unknown order sent."})"},
       // A hostile venue echoing both secrets wherever it can.
       {400, R"({"code":-1100,"msg":"Illegal characters found in )" + echo + R"("})"},
-      {200, R"({"symbol":")" + echo + R"(","orderId":")" + kKey + R"(","serverTime":")" +
-                kSecret + R"("})",
+      {200,
+       R"({"symbol":")" + echo + R"(","orderId":")" + kKey + R"(","serverTime":")" + kSecret +
+           R"("})",
        {{"X-Echo", echo}}},
       {200, std::string(kKey) + std::string(kSecret)},
       {200, R"([{"a":")" + std::string(kSecret) + R"(")"},
       {200, std::string(40, '[') + kSecret},
       {200, R"({"symbol":")" + echo + R"(","orderId":1,"clientOrderId":")" + kKey + R"("})"},
       {400, "not json at all " + echo},
-      {200, "{}", {}, 400},  // past the read timeout
+      {200, "{}", {}, 400},              // past the read timeout
       {200, std::string(2 << 20, ' ')},  // over the body limit
   };
   for (const Canned& canned : answers) {
@@ -133,8 +134,8 @@ BOOST_AUTO_TEST_CASE(no_message_contains_the_key_or_the_secret) {
   // No venue at all, and a TLS handshake against a plain-http port.
   const int port = venue.port();
   call_everything(*client_for("http://127.0.0.1:1", clock, kKey, kSecret), out);
-  call_everything(
-      *client_for("https://127.0.0.1:" + std::to_string(port), clock, kKey, kSecret), out);
+  call_everything(*client_for("https://127.0.0.1:" + std::to_string(port), clock, kKey, kSecret),
+                  out);
 
   // Bad configurations.
   for (const char* url : {"http://example.com", "ftp://x", "https://h/p", "https://h:99999"}) {

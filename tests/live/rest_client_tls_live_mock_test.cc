@@ -38,8 +38,8 @@ SelfSigned make_self_signed() {
   X509_NAME* name = X509_get_subject_name(c);
   const std::string cn = "127.0.0.1";
   BOOST_REQUIRE(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                           reinterpret_cast<const unsigned char*>(cn.c_str()),
-                                           -1, -1, 0) == 1);
+                                           reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
+                                           -1, 0) == 1);
   BOOST_REQUIRE(X509_set_issuer_name(c, name) == 1);
   BOOST_REQUIRE(X509_sign(c, s.key.get(), EVP_sha256()) > 0);
   return s;

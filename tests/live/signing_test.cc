@@ -58,10 +58,13 @@ BOOST_AUTO_TEST_CASE(vector_4_nautilus_timestamp_only) {
 }
 
 BOOST_AUTO_TEST_CASE(signed_query_appends_window_timestamp_and_signature_of_itself) {
-  absl::StatusOr<std::string> q = signed_query(
-      {{"symbol", "LTCBTC"}, {"side", "BUY"}, {"type", "LIMIT"}, {"timeInForce", "GTC"},
-       {"quantity", "1"}, {"price", "0.1"}},
-      1499827319559, 5000, kSecret);
+  absl::StatusOr<std::string> q = signed_query({{"symbol", "LTCBTC"},
+                                                {"side", "BUY"},
+                                                {"type", "LIMIT"},
+                                                {"timeInForce", "GTC"},
+                                                {"quantity", "1"},
+                                                {"price", "0.1"}},
+                                               1499827319559, 5000, kSecret);
   BOOST_REQUIRE(q.ok());
   BOOST_TEST(*q ==
              "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&"
