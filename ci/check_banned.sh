@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Determinism ban list (ARCHITECTURE.md, rule 7): no wall clock, no unseeded or
-# library-defined RNG, no environment reads in core/ or sim/, and never -ffast-math anywhere.
+# library-defined RNG, no environment reads in core/ or sim/ (nor in live/ outside its one
+# clock, live/clock.cc), and never -ffast-math anywhere.
 # Prints every offending line and exits 1 if there is one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,10 +21,18 @@ if [ ${#dirs[@]} -gt 0 ]; then
     status=1
   fi
 fi
+# live/ is where the project's wall clock lives, behind live/clock.h: only live/clock.cc may
+# read it, and nothing in live/ reads the environment or starts threads.
+if [ -d live ]; then
+  if grep -rnE --include='*.h' --include='*.cc' --exclude='clock.cc' "$pattern" live; then
+    echo "check_banned: the lines above read a clock, the environment or start a thread in live/ outside live/clock.cc" >&2
+    status=1
+  fi
+fi
 if grep -rn --include='CMakeLists.txt' --include='*.cmake' --include='*.json' -E -- '^[^#]*-ffast-math' . \
      --exclude-dir=build 2>/dev/null; then
   echo "check_banned: -ffast-math breaks bit-exact agreement and determinism" >&2
   status=1
 fi
-[ $status -eq 0 ] && echo "check_banned: core/ and sim/ are clean"
+[ $status -eq 0 ] && echo "check_banned: core/, sim/ and live/ are clean"
 exit $status

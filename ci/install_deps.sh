@@ -12,6 +12,8 @@ packages=(
   libcereal-dev
   libssl-dev
   libcpp-httplib-dev
+  # live/rest_client: https to the venue verifies certificates against OpenSSL's default CA paths.
+  ca-certificates
   libfmt-dev
   libtomlplusplus-dev
   nlohmann-json3-dev
