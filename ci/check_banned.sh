@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dirs=()
-for d in core sim; do [ -d "$d" ] && dirs+=("$d"); done
+for d in core checkpoint sim; do [ -d "$d" ] && dirs+=("$d"); done
 
 pattern='system_clock|steady_clock|high_resolution_clock|\bclock_gettime\b|\bgettimeofday\b'
 pattern+='|\btime\(|\bclock\(\)|absl::Now|std::rand\b|\brand\(\)|\bsrand\b|random_device'

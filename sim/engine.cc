@@ -17,7 +17,7 @@
 #include "sim/faulty_venue.h"
 #include "sim/prng.h"
 #include "sim/sim_venue.h"
-#include "sim/strategy_checkpoint.h"
+#include "checkpoint/strategy_state.h"
 
 namespace q50::sim {
 namespace {
@@ -151,7 +151,7 @@ Engine::Simulation::Simulation(EngineConfig& config, Journal& text, ports::Marke
   faulty_venue_ = std::make_unique<FaultyVenue>(sim_venue_, *faults_);
   feed_ = std::make_unique<FaultyFeed>(*faults_, *this);
   venue_ = faulty_venue_.get();
-  if (faults_->has_crash()) checkpoint_ = encode_strategy_state(runtime_->state().strategy);
+  if (faults_->has_crash()) checkpoint_ = checkpoint::encode_strategy_state(runtime_->state().strategy);
 }
 
 void Engine::Simulation::pull_bar() {
@@ -203,7 +203,7 @@ void Engine::Simulation::deliver(const runtime::BarInput& input) {
   ++strategy_bars_;
   if (faults_->has_crash() && config_.checkpoint_every_bars > 0 &&
       strategy_bars_ % config_.checkpoint_every_bars == 0) {
-    checkpoint_ = encode_strategy_state(runtime_->state().strategy);
+    checkpoint_ = checkpoint::encode_strategy_state(runtime_->state().strategy);
   }
   faults_->note_recoveries(queue_.now_ns(), [this] { return mirror_matches(); });
 }
@@ -409,7 +409,7 @@ void Engine::Simulation::crash(std::size_t fault) {
 
 // The process starts again from its last checkpoint and the order log, and recovers.
 void Engine::Simulation::restart(std::size_t fault) {
-  absl::StatusOr<strategy::State> restored = decode_strategy_state(checkpoint_, "checkpoint");
+  absl::StatusOr<strategy::State> restored = checkpoint::decode_strategy_state(checkpoint_, "checkpoint");
   Q50_CHECK(restored.ok(), "the strategy checkpoint does not decode");
   runtime_.emplace(runtime_config_, *std::move(restored), crash_log_);
   restarting_fault_ = fault;

@@ -1,6 +1,6 @@
 #include "sim/legacy/replay_checkpoint.h"
 
-#include "sim/checkpoint_envelope.h"
+#include "checkpoint/envelope.h"
 
 #include <array>
 #include <cstring>
@@ -164,13 +164,13 @@ std::string encode_checkpoint(const ReplayCheckpoint& checkpoint) {
     // Writing into memory cannot fail short of exhausting it.
     Q50_CHECK(false, e.what());
   }
-  return seal_checkpoint(CheckpointKind::kLegacyReplay, kCheckpointVersion,
+  return checkpoint::seal_checkpoint(checkpoint::CheckpointKind::kLegacyReplay, kCheckpointVersion,
                          std::move(body).str());
 }
 
 absl::StatusOr<ReplayCheckpoint> decode_checkpoint(std::string_view bytes,
                                                    const std::string& source) {
-  auto body = open_checkpoint(bytes, CheckpointKind::kLegacyReplay, kCheckpointVersion, source);
+  auto body = checkpoint::open_checkpoint(bytes, checkpoint::CheckpointKind::kLegacyReplay, kCheckpointVersion, source);
   if (!body.ok()) return body.status();
   ReplayCheckpoint out;
   ViewBuffer buffer(*body);

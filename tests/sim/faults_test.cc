@@ -13,7 +13,7 @@
 #include "sim/engine.h"
 #include "tests/support/sim_fixtures.h"
 #include "sim/sources.h"
-#include "sim/strategy_checkpoint.h"
+#include "checkpoint/strategy_state.h"
 #include "sim/synthetic_market.h"
 
 namespace q50::sim {
@@ -244,10 +244,10 @@ BOOST_AUTO_TEST_CASE(the_strategy_checkpoint_round_trips_bit_exactly) {
     }
   }
   BOOST_TEST(state.counters.bars == 40);
-  const std::string bytes = encode_strategy_state(state);
-  const absl::StatusOr<strategy::State> back = decode_strategy_state(bytes, "mem");
+  const std::string bytes = checkpoint::encode_strategy_state(state);
+  const absl::StatusOr<strategy::State> back = checkpoint::decode_strategy_state(bytes, "mem");
   BOOST_REQUIRE(back.ok());
-  BOOST_TEST(encode_strategy_state(*back) == bytes);
+  BOOST_TEST(checkpoint::encode_strategy_state(*back) == bytes);
   // Both continue identically: the restored FeatureStream included.
   strategy::State original = state;
   strategy::State restored = *back;
@@ -257,19 +257,19 @@ BOOST_AUTO_TEST_CASE(the_strategy_checkpoint_round_trips_bit_exactly) {
     strategy::advance(restored, bar, c.strategy, commands);
     if (original.counters.bars == 60) break;
   }
-  BOOST_TEST(encode_strategy_state(original) == encode_strategy_state(restored));
+  BOOST_TEST(checkpoint::encode_strategy_state(original) == checkpoint::encode_strategy_state(restored));
   BOOST_TEST(original.features.push(30000.0f).vol_risk ==
                  restored.features.push(30000.0f).vol_risk);
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_checkpoint_is_refused) {
-  const std::string bytes = encode_strategy_state(strategy::State{});
-  BOOST_TEST(!decode_strategy_state("nope", "x").ok());
-  BOOST_TEST(!decode_strategy_state(bytes.substr(0, bytes.size() - 3), "x").ok());
-  BOOST_TEST(!decode_strategy_state(bytes + "z", "x").ok());
+  const std::string bytes = checkpoint::encode_strategy_state(strategy::State{});
+  BOOST_TEST(!checkpoint::decode_strategy_state("nope", "x").ok());
+  BOOST_TEST(!checkpoint::decode_strategy_state(bytes.substr(0, bytes.size() - 3), "x").ok());
+  BOOST_TEST(!checkpoint::decode_strategy_state(bytes + "z", "x").ok());
   std::string other = bytes;
   other[8] = '\x09';  // version
-  const absl::Status s = decode_strategy_state(other, "ck.bin").status();
+  const absl::Status s = checkpoint::decode_strategy_state(other, "ck.bin").status();
   BOOST_TEST(s.message().find("ck.bin") != std::string::npos);
 }
 

@@ -13,9 +13,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include "io/backtest_input.h"
-#include "sim/checkpoint_envelope.h"
+#include "checkpoint/envelope.h"
 #include "sim/legacy/replay_checkpoint.h"
-#include "sim/checkpoint_envelope.h"
+#include "checkpoint/envelope.h"
 #include "sim/legacy/replay.h"
 #include "tests/support/test_env.h"
 
@@ -261,12 +261,12 @@ void expect_refused(std::string_view bytes, const std::string& what) {
 
 BOOST_AUTO_TEST_CASE(truncated_damaged_and_foreign_bytes_are_refused) {
   const std::string bytes = encode_checkpoint(sample_checkpoint());
-  for (std::size_t n : {std::size_t{0}, std::size_t{7}, std::size_t{19}, kEnvelopeHeaderSize - 1}) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{7}, std::size_t{19}, checkpoint::kEnvelopeHeaderSize - 1}) {
     expect_refused(std::string_view(bytes).substr(0, n), "truncated checkpoint");
   }
   // Every proper prefix at least as long as the envelope's header, and every single-bit flip
   // in the length, the digest or the body.
-  for (std::size_t n = kEnvelopeHeaderSize; n < bytes.size(); ++n) {
+  for (std::size_t n = checkpoint::kEnvelopeHeaderSize; n < bytes.size(); ++n) {
     expect_refused(std::string_view(bytes).substr(0, n), "truncated or damaged");
   }
   for (std::size_t i = 20; i < bytes.size(); ++i) {
@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(truncated_damaged_and_foreign_bytes_are_refused) {
   other_body_version[16] = 7;
   expect_refused(other_body_version, "legacy replay checkpoint version 7");
   const std::string strategy_state =
-      seal_checkpoint(CheckpointKind::kStrategyState, 1, "not a replay");
+      checkpoint::seal_checkpoint(checkpoint::CheckpointKind::kStrategyState, 1, "not a replay");
   expect_refused(strategy_state, "a strategy state checkpoint, not a legacy replay one");
 }
 

@@ -1,5 +1,5 @@
-#ifndef Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
-#define Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
+#ifndef Q50SIM_CHECKPOINT_STRATEGY_STATE_H_
+#define Q50SIM_CHECKPOINT_STRATEGY_STATE_H_
 
 // The native strategy's state (core/q50_strategy.h strategy::State) as bytes, for the engine's
 // process_crash fault (sim/faults.h): the engine encodes the state every
@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "core/strategy.h"
 
-namespace q50::sim {
+namespace q50::checkpoint {
 
 // Bump on any change to what is serialised.
 inline constexpr std::uint32_t kStrategyStateVersion = 1;
@@ -29,6 +29,6 @@ std::string encode_strategy_state(const strategy::State& state);
 absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
                                                     const std::string& source);
 
-}  // namespace q50::sim
+}  // namespace q50::checkpoint
 
-#endif  // Q50SIM_SIM_STRATEGY_CHECKPOINT_H_
+#endif  // Q50SIM_CHECKPOINT_STRATEGY_STATE_H_

@@ -1,4 +1,4 @@
-#include "sim/strategy_checkpoint.h"
+#include "checkpoint/strategy_state.h"
 
 #include <exception>
 #include <istream>
@@ -11,7 +11,7 @@
 #include <cereal/types/array.hpp>
 
 #include "absl/status/status.h"
-#include "sim/checkpoint_envelope.h"
+#include "checkpoint/envelope.h"
 
 // cereal finds these by argument-dependent lookup, so each lives in its type's namespace.
 // Every member of every struct is listed in declaration order; a member added to State (or
@@ -58,7 +58,7 @@ void serialize(Archive& ar, Counters& c) {
 
 }  // namespace q50::strategy
 
-namespace q50::sim {
+namespace q50::checkpoint {
 namespace {
 
 // Reads the body in place (no copy of the bytes into a stringstream).
@@ -112,4 +112,4 @@ absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
   return state;
 }
 
-}  // namespace q50::sim
+}  // namespace q50::checkpoint

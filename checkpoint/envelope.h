@@ -1,5 +1,5 @@
-#ifndef Q50SIM_SIM_CHECKPOINT_ENVELOPE_H_
-#define Q50SIM_SIM_CHECKPOINT_ENVELOPE_H_
+#ifndef Q50SIM_CHECKPOINT_ENVELOPE_H_
+#define Q50SIM_CHECKPOINT_ENVELOPE_H_
 
 // The one envelope every q50sim checkpoint travels in (a legacy replay stopped mid-run, a
 // strategy's state, a live node's runtime state), so that a file is recognised, versioned and
@@ -22,7 +22,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace q50::sim {
+namespace q50::checkpoint {
 
 inline constexpr std::uint32_t kEnvelopeVersion = 2;
 inline constexpr std::size_t kEnvelopeHeaderSize = 60;
@@ -47,6 +47,6 @@ absl::StatusOr<std::string_view> open_checkpoint(std::string_view bytes, Checkpo
 // SHA-256 of bytes, 64 lowercase hex characters.
 std::string sha256_hex(std::string_view bytes);
 
-}  // namespace q50::sim
+}  // namespace q50::checkpoint
 
-#endif  // Q50SIM_SIM_CHECKPOINT_ENVELOPE_H_
+#endif  // Q50SIM_CHECKPOINT_ENVELOPE_H_

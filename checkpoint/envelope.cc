@@ -1,4 +1,4 @@
-#include "sim/checkpoint_envelope.h"
+#include "checkpoint/envelope.h"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/check.h"
 
-namespace q50::sim {
+namespace q50::checkpoint {
 namespace {
 
 constexpr std::string_view kMagic = "Q50SIMCK";
@@ -124,4 +124,4 @@ absl::StatusOr<std::string_view> open_checkpoint(std::string_view bytes, Checkpo
   return body;
 }
 
-}  // namespace q50::sim
+}  // namespace q50::checkpoint
