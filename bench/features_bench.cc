@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/qlib_features.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 namespace {
 
@@ -38,7 +38,7 @@ double best_of(int reps, Fn fn) {
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
   const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
-  q50::sim::Prng rng(1);
+  q50::Prng rng(1);
   std::vector<float> closes(n);
   double log_price = std::log(30000.0);
   for (auto& c : closes) {

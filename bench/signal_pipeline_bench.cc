@@ -22,7 +22,7 @@
 #include "core/numpy_tanh.h"
 #include "core/regime.h"
 #include "core/signal.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 namespace {
 
@@ -34,7 +34,7 @@ struct Inputs {
 };
 
 Inputs make_inputs(std::size_t n, std::uint64_t seed, double q50_scale) {
-  q50::sim::Prng rng(seed);
+  q50::Prng rng(seed);
   Inputs in;
   for (auto* v : {&in.q10, &in.q50, &in.q90}) v->resize(n);
   in.vol_risk.resize(n);

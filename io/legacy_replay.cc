@@ -112,7 +112,7 @@ absl::StatusOr<sim::CheckpointHeader> run_header(const LegacyReplayRequest& r) {
                             std::pair{&r.config, &h.config_hash}}) {
     auto bytes = read_file(*path);
     if (!bytes.ok()) return bytes.status();
-    *hash = sim::fnv1a(*bytes);
+    *hash = q50::fnv1a(*bytes);
   }
   return h;
 }

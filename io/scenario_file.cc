@@ -18,7 +18,7 @@
 #include "fmt/ranges.h"
 #include "io/atomic_file.h"
 #include "core/fixed_point.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 namespace q50::io {
 namespace {
@@ -896,7 +896,7 @@ absl::Status read_venue_models(const Table& ex, std::uint64_t seed, sim::Exchang
   Q50_SCENARIO_TRY(lat->get_duration("jitter", jitter_ns, kNonNegativeInt));
   // Uniform on [constant, constant + jitter], drawn from the run's "latency" stream.
   c.latency = sim::LatencyModel::uniform(constant_ns, constant_ns + jitter_ns,
-                                         sim::Prng(seed).fork("latency"));
+                                         q50::Prng(seed).fork("latency"));
   auto fill = ex.sub("fill");
   if (!fill.ok()) return fill.status();
   Q50_SCENARIO_TRY(fill->check_keys());

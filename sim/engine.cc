@@ -15,7 +15,7 @@
 #include "sim/event_queue.h"
 #include "sim/faulty_feed.h"
 #include "sim/faulty_venue.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 #include "sim/sim_venue.h"
 #include "checkpoint/strategy_state.h"
 

@@ -11,7 +11,7 @@
 #include "core/fixed_point.h"
 #include "core/instrument.h"
 #include "core/venue_protocol.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 // The mock exchange's interchangeable models (hftbacktest style): small value types, no state
 // of their own except where named (RateLimiterState), so a scenario swaps one without touching

@@ -16,7 +16,7 @@
 #include "core/timestamp.h"
 #include "sim/faults.h"
 #include "sim/journal.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 #include "sim/scenario.h"
 
 namespace q50::sim {

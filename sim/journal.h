@@ -9,7 +9,7 @@
 
 #include "core/check.h"
 
-#include "sim/prng.h"
+#include "core/prng.h"
 
 namespace q50::sim {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "core/timestamp.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 #include "sim/synthetic_market.h"
 
 // Streaming forms of the synthetic market and forecaster (sim/synthetic_market.h): constant

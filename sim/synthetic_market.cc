@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "core/check.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 namespace q50::sim {
 

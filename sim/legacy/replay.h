@@ -11,7 +11,7 @@
 #include "core/legacy/strategy.h"
 #include "sim/event_queue.h"
 #include "sim/legacy/venue.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 // The simulator loop of the legacy replay profiles: bars enter the EventQueue as market data,
 // the strategy's step() turns every event into commands, orders go to the venue, the venue's

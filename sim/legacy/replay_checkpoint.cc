@@ -18,7 +18,7 @@
 #include <cereal/types/vector.hpp>
 
 #include "core/check.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 // cereal finds these by argument-dependent lookup, so each lives in its type's namespace.
 // Every member of every struct is listed, in declaration order; a member added to one of

@@ -8,7 +8,7 @@
 
 #include "fmt/format.h"
 #include "fmt/ranges.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 #include "tests/support/test_env.h"
 
 namespace q50::io {
@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(exchange_maps_every_model) {
   BOOST_TEST(c.slippage.base_ppm == 500);
   BOOST_TEST(c.latency.min_ns == 1'000'000);
   BOOST_TEST(c.latency.max_ns == 1'500'000);
-  BOOST_TEST(c.latency.stream_seed == sim::Prng(7).fork("latency").seed());
+  BOOST_TEST(c.latency.stream_seed == q50::Prng(7).fork("latency").seed());
   BOOST_CHECK(c.fill.price == sim::FillPrice::kNextBarOpen);
   BOOST_TEST(c.fill.limit_touch_fills);
   BOOST_TEST(c.fill.max_participation_ppm == 250'000);

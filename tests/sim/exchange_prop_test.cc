@@ -17,7 +17,7 @@
 #include "sim/exchange_models.h"
 #include "core/fixed_point.h"
 #include "core/instrument.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 
 namespace q50::sim {
 namespace {

@@ -17,7 +17,7 @@
 #include "core/fixed_point.h"
 #include "core/instrument.h"
 #include "sim/journal.h"
-#include "sim/prng.h"
+#include "core/prng.h"
 #include "tests/support/test_env.h"
 
 namespace q50::sim {

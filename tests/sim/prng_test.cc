@@ -1,4 +1,4 @@
-#include "sim/prng.h"
+#include "core/prng.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

@@ -1,10 +1,10 @@
-#ifndef Q50SIM_SIM_PRNG_H_
-#define Q50SIM_SIM_PRNG_H_
+#ifndef Q50SIM_CORE_PRNG_H_
+#define Q50SIM_CORE_PRNG_H_
 
 #include <cstdint>
 #include <string_view>
 
-namespace q50::sim {
+namespace q50 {
 
 // The one PRNG of q50sim: xoshiro256** seeded through SplitMix64. Every distribution below is
 // written on integers (or exact integer-to-double conversions), so a seed gives the same
@@ -51,6 +51,6 @@ inline std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = kFnvOffs
   return hash;
 }
 
-}  // namespace q50::sim
+}  // namespace q50
 
-#endif  // Q50SIM_SIM_PRNG_H_
+#endif  // Q50SIM_CORE_PRNG_H_

@@ -1,8 +1,8 @@
-#include "sim/prng.h"
+#include "core/prng.h"
 
 #include "core/check.h"
 
-namespace q50::sim {
+namespace q50 {
 namespace {
 
 // 128-bit product for Lemire's bounded draw; __extension__ keeps -Wpedantic quiet.
@@ -69,4 +69,4 @@ double Prng::normal() {
   return static_cast<double>(sum) * 0x1.0p-32 - 6.0;
 }
 
-}  // namespace q50::sim
+}  // namespace q50
