@@ -35,14 +35,16 @@ Runtime::Runtime(Config config) : config_(std::move(config)) {
   state_.ledger = {config_.initial_quote_e8, config_.initial_base_e8};
 }
 
-Runtime::Runtime(Config config, strategy::State strategy, const OrderLog& log)
+Runtime::Runtime(Config config, strategy::State strategy, const OrderLog& log, Counters counters)
     : config_(std::move(config)) {
   config_.strategy = with_opening_balances(config_.strategy, config_);
   flat_params_ = config_.strategy;
   flat_params_.no_signal = strategy::NoSignalPolicy::kFlat;
   state_.strategy = std::move(strategy);
   state_.orders = log;
+  state_.counters = counters;
   state_.mode = Mode::kRecovering;
+  ledger_known_ = false;
   state_.mark_e8 = to_e8_nearest(state_.strategy.last_close);
 }
 
@@ -123,7 +125,18 @@ void Runtime::send(const strategy::SubmitOrder& order, TimestampNs now_ns, Comma
   out.push_back(std::move(send));
 }
 
-void Runtime::end_in_flight() { state_.orders.in_flight = Order{}; }
+void Runtime::end_in_flight(Commands& out) {
+  state_.orders.in_flight = Order{};
+  if (config_.reconcile_after_orders && state_.mode == Mode::kRunning) {
+    state_.mode = Mode::kReconciling;
+    out.push_back(QueryAccount{});
+  }
+}
+
+void Runtime::on_warm_up(const strategy::Bar& bar) {
+  strategy::warm_up(state_.strategy, bar);
+  state_.mark_e8 = to_e8_nearest(bar.close);
+}
 
 void Runtime::on_venue(const venue::VenueEvent& event, Commands& out) {
   out.clear();
@@ -152,7 +165,7 @@ void Runtime::on_venue(const venue::VenueEvent& event, Commands& out) {
             }
             if (o.filled_e8 != 0) return anomaly(ts, "rejected an order with fills", out);
             const std::int64_t id = o.client_id;
-            end_in_flight();
+            end_in_flight(out);
             strategy::Commands none;
             strategy::advance(state_.strategy,
                               strategy::Rejected{ts, id, venue::binance_error_code(e.code)},
@@ -162,7 +175,7 @@ void Runtime::on_venue(const venue::VenueEvent& event, Commands& out) {
           [&](const venue::OrderCanceled& e) {
             if (!matches(e.client_order_id)) return anomaly(ts, "canceled a foreign order", out);
             const Order o = state_.orders.in_flight;
-            end_in_flight();
+            end_in_flight(out);
             strategy::Commands none;
             strategy::advance(state_.strategy,
                               strategy::Ended{ts, o.client_id, to_double(o.asked_e8 - e.filled_qty_e8),
@@ -172,7 +185,7 @@ void Runtime::on_venue(const venue::VenueEvent& event, Commands& out) {
           [&](const venue::OrderExpired& e) {
             if (!matches(e.client_order_id)) return anomaly(ts, "expired a foreign order", out);
             const Order o = state_.orders.in_flight;
-            end_in_flight();
+            end_in_flight(out);
             strategy::Commands none;
             strategy::advance(state_.strategy,
                               strategy::Ended{ts, o.client_id, to_double(o.asked_e8 - e.filled_qty_e8),
@@ -213,7 +226,7 @@ void Runtime::on_fill(const venue::Fill& f, Commands& out) {
                                to_double(f.fee_e8),
                                to_double(f.slippage_e8),
                                to_double(f.leaves_qty_e8 + cut_e8)};
-  if (f.leaves_qty_e8 == 0) end_in_flight();
+  if (f.leaves_qty_e8 == 0) end_in_flight(out);
   strategy::Commands none;
   strategy::advance(state_.strategy, event, config_.strategy, none);
   // The venue acknowledged less than asked and has filled all of it: the rest of the
@@ -286,6 +299,7 @@ void Runtime::on_account(const venue::AccountReport& report, Commands& out) {
 
 // The venue is the truth: the strategy takes its balances and continues its ids.
 void Runtime::reconcile(const venue::AccountReport& report, Commands& out) {
+  const Ledger before = state_.ledger;
   strategy::State& s = state_.strategy;
   s.in_flight = {};
   s.cash = to_double(report.quote_total_e8);
@@ -296,7 +310,9 @@ void Runtime::reconcile(const venue::AccountReport& report, Commands& out) {
   state_.mark_e8 = to_e8_nearest(s.last_close);
   state_.mode = Mode::kRunning;
   ++state_.counters.reconciliations;
-  out.push_back(Reconciled{report.ts_ns, report.base_total_e8, report.quote_total_e8});
+  out.push_back(Reconciled{report.ts_ns, report.base_total_e8, report.quote_total_e8,
+                           before.base_e8, before.quote_e8, ledger_known_});
+  ledger_known_ = true;
 }
 
 // Restarted with an order still open at the venue: follow it to its end, then reconcile.
@@ -307,6 +323,13 @@ void Runtime::adopted_event(const venue::VenueEvent& event, Commands& out) {
   if (!matches(id)) return;
   if (const auto* f = std::get_if<venue::Fill>(&event)) o.filled_e8 = f->filled_qty_e8;
   if (!is_terminal(event)) return;
+  state_.mode = Mode::kReconciling;
+  out.push_back(QueryAccount{});
+}
+
+void Runtime::request_reconcile(Commands& out) {
+  out.clear();
+  if (state_.mode != Mode::kRunning || state_.orders.in_flight.active) return;
   state_.mode = Mode::kReconciling;
   out.push_back(QueryAccount{});
 }

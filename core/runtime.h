@@ -69,6 +69,10 @@ struct Config {
   std::string client_id_prefix = "q50n-";
   // Cancel an acknowledged order still open after this many bars (0 = never).
   std::int64_t cancel_after_bars = 0;
+  // After every order that ends, ask the venue for the account and reconcile (a live venue
+  // may charge fees in the base asset or another asset, which the ledger's quote-fee model
+  // cannot mirror; the simulator's venue charges in quote and needs no such step).
+  bool reconcile_after_orders = false;
 };
 
 
@@ -122,8 +126,11 @@ struct Restarted {
 };
 struct Reconciled {
   TimestampNs ts_ns = 0;
-  std::int64_t base_e8 = 0;
+  std::int64_t base_e8 = 0;   // the venue's balances, now the books'
   std::int64_t quote_e8 = 0;
+  std::int64_t ledger_base_e8 = 0;   // the runtime's ledger just before (valid when running)
+  std::int64_t ledger_quote_e8 = 0;
+  bool ledger_known = false;  // false after a restart: there was no ledger to compare
 };
 struct Anomaly {
   TimestampNs ts_ns = 0;
@@ -197,8 +204,10 @@ class Runtime {
   // A runtime restarted from `strategy` (a checkpoint, possibly stale) and the order log of
   // the process that died. It is in Mode::kRecovering until recover() and the venue's answers
   // bring it back to kRunning.
-  Runtime(Config config, strategy::State strategy, const OrderLog& log);
+  Runtime(Config config, strategy::State strategy, const OrderLog& log, Counters counters = {});
 
+  // A bar from before the run: features only (strategy::warm_up); no command.
+  void on_warm_up(const strategy::Bar& bar);
   // A bar: the strategy's step when running (BarDone, preceded by SendOrder or LotRejected
   // when it trades, or SendCancel for an order past cancel_after_bars); nothing otherwise.
   void on_bar(const BarInput& input, Commands& out);
@@ -211,6 +220,9 @@ class Runtime {
   // After the restart constructor: QueryOrder for the order in flight, or Restarted and
   // QueryAccount when there was none.
   void recover(TimestampNs now_ns, Commands& out);
+  // Reconcile now (a periodic check, an anomaly, a reconnect): QueryAccount when running with
+  // no order in flight; nothing otherwise (an order in flight reconciles when it ends).
+  void request_reconcile(Commands& out);
 
   const State& state() const { return state_; }
   const Config& config() const { return config_; }
@@ -224,7 +236,7 @@ class Runtime {
   void send(const strategy::SubmitOrder& order, TimestampNs now_ns, Commands& out);
   bool matches(std::string_view client_order_id) const;
   void on_fill(const venue::Fill& fill, Commands& out);
-  void end_in_flight();
+  void end_in_flight(Commands& out);
   void reconcile(const venue::AccountReport& report, Commands& out);
   void anomaly(TimestampNs ts_ns, std::string what, Commands& out);
   void adopted_event(const venue::VenueEvent& event, Commands& out);
@@ -232,6 +244,7 @@ class Runtime {
   Config config_;
   strategy::Params flat_params_;  // config_.strategy with NoSignalPolicy::kFlat
   State state_;
+  bool ledger_known_ = true;  // false from a restart until the first reconciliation
 };
 
 }  // namespace q50::runtime

@@ -226,6 +226,11 @@ void on_fill(State& s, const Filled& f, const Params& p) {
 
 }  // namespace
 
+void warm_up(State& state, const Bar& bar) {
+  state.features.push(static_cast<float>(bar.close));
+  state.last_close = bar.close;
+}
+
 AccountState risk_account(const State& state, double close) {
   return {equity_at(state, close), state.position, close, 0.0, state.kill_switch};
 }

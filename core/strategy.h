@@ -271,6 +271,11 @@ StepResult step(const State& state, const Event& event, const Params& params);
 // event; step() is defined as a call of it on a copy, so both are the same function.
 void advance(State& state, const Event& event, const Params& params, Commands& commands);
 
+// A bar from before the run (a live node's history at start): its close feeds the features
+// and becomes the last close; nothing is decided, counted or recorded. After N warm-up bars
+// the strategy's features are those of a run that had processed them.
+void warm_up(State& state, const Bar& bar);
+
 // The account the risk check sees for `state` at price `close`.
 AccountState risk_account(const State& state, double close);
 

@@ -1,6 +1,11 @@
 #include "core/timestamp.h"
 
 #include <array>
+#include <charconv>
+#include <system_error>
+#include <utility>
+
+#include "fmt/format.h"
 
 namespace q50 {
 namespace {
@@ -109,6 +114,35 @@ std::string format_timestamp(TimestampNs ts_ns) {
   std::string out;
   append_timestamp(out, ts_ns);
   return out;
+}
+
+// "250ms", "-2s", "1h": an optional '-', digits, one unit. nullopt on anything else/overflow.
+std::optional<TimestampNs> parse_duration(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  static constexpr std::pair<std::string_view, std::int64_t> kUnits[] = {
+      {"ns", 1},           {"us", 1'000},     {"ms", 1'000'000},     {"s", kNsPerSecond},
+      {"m", kNsPerMinute}, {"h", kNsPerHour}, {"d", 24 * kNsPerHour}};
+  for (const auto& [name, scale] : kUnits) {
+    std::int64_t ns = 0;
+    if (unit == name && !__builtin_mul_overflow(n, scale, &ns)) return negative ? -ns : ns;
+  }
+  return std::nullopt;
+}
+
+std::string format_duration(TimestampNs ns) {
+  static constexpr std::pair<std::string_view, std::int64_t> kUnits[] = {
+      {"d", 24 * kNsPerHour}, {"h", kNsPerHour}, {"m", kNsPerMinute},
+      {"s", kNsPerSecond},    {"ms", 1'000'000}, {"us", 1'000}};
+  for (const auto& [name, scale] : kUnits) {
+    if (ns != 0 && ns % scale == 0) return fmt::format("{}{}", ns / scale, name);
+  }
+  return fmt::format("{}ns", ns);
 }
 
 }  // namespace q50

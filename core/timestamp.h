@@ -25,6 +25,13 @@ std::string format_timestamp(TimestampNs ts_ns);
 // Appends the same text as format_timestamp to out (no allocation when out has capacity).
 void append_timestamp(std::string& out, TimestampNs ts_ns);
 
+// A duration with one unit: an optional '-', digits, then ns, us, ms, s, m, h or d ("250ms",
+// "-2s", "1h"). nullopt on anything else or on overflow.
+std::optional<TimestampNs> parse_duration(std::string_view text);
+
+// The largest unit that divides ns exactly ("90m" -> "90m", 3'600'000'000'000 -> "1h").
+std::string format_duration(TimestampNs ns);
+
 }  // namespace q50
 
 #endif  // Q50SIM_CORE_TIMESTAMP_H_

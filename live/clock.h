@@ -16,6 +16,9 @@ class Clock {
   virtual std::int64_t wall_ms() = 0;
   // A monotonic reading in nanoseconds, only meaningful as a difference (round trips).
   virtual std::int64_t monotonic_ns() = 0;
+  // Waits `ms` milliseconds of wall time (a fake clock advances instead). An interrupted wait
+  // (a signal arrived) returns early, so a stop request is seen at once.
+  virtual void sleep_ms(std::int64_t ms) = 0;
 };
 
 // The operating system's clocks: the system (UTC) clock for wall_ms, the steady clock for
@@ -24,6 +27,7 @@ class SystemClock final : public Clock {
  public:
   std::int64_t wall_ms() override;
   std::int64_t monotonic_ns() override;
+  void sleep_ms(std::int64_t ms) override;
 };
 
 }  // namespace q50::live

@@ -5,6 +5,8 @@
 // signal file are matched with the past-only lookup rule (core/signal_lookup.h); a synthetic
 // forecaster answers for the bar it just generated.
 
+#include <cstdint>
+
 #include "core/signal_lookup.h"
 #include "core/timestamp.h"
 
@@ -17,10 +19,17 @@ struct SignalSample {
   double q90 = 0;
 };
 
+// Whether the source itself is usable: a live signal file can be missing or unreadable for a
+// while (the pipeline that writes it failed); the driver then applies its policy (trade on the
+// last row, or go flat).
+enum class SignalSourceHealth : std::uint8_t { kOk, kMissing, kCorrupt };
+
 class SignalSource {
  public:
   virtual ~SignalSource() = default;
   virtual SignalSample at(TimestampNs bar_ts_ns) = 0;
+  // The health as of the last at() call.
+  virtual SignalSourceHealth health() const { return SignalSourceHealth::kOk; }
 };
 
 }  // namespace q50::ports

@@ -146,7 +146,8 @@ class LoopbackVenue {
 };
 
 // A clock the test drives: wall_ms() returns `wall_ms`, monotonic_ns() advances by step_ns on
-// every reading (so a round trip measured by the client is exactly step_ns).
+// every reading (so a round trip measured by the client is exactly step_ns), sleep_ms() moves
+// the wall clock on at once.
 class FakeClock final : public Clock {
  public:
   std::int64_t wall_ms_value = 1499827300000;
@@ -158,6 +159,11 @@ class FakeClock final : public Clock {
     monotonic_now_ns += step_ns;
     return now;
   }
+  void sleep_ms(std::int64_t ms) override {
+    slept_ms += ms;
+    wall_ms_value += ms;
+  }
+  std::int64_t slept_ms = 0;
 };
 
 }  // namespace q50::live::testing
