@@ -29,6 +29,8 @@ constexpr std::array kCommands = {
     q50::app::Command{"suite",
                       "run every scenario of a directory and compare each with its golden folder",
                       q50::app::run_suite},
+    q50::app::Command{"live", "trade the strategy on the Binance spot testnet (or a loopback mock)",
+                      q50::app::run_live},
 };
 
 void print_usage(std::FILE* out) {

@@ -10,6 +10,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -79,6 +80,13 @@ class LoopbackVenue {
     canned_[method + " " + path] = std::move(canned);
   }
 
+  // The answer to the next request for `method path` only; queued answers go first, in order,
+  // then the standing one of answer().
+  void answer_once(const std::string& method, const std::string& path, Canned canned) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queued_[method + " " + path].push_back(std::move(canned));
+  }
+
   std::vector<Seen> seen() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return seen_;
@@ -121,8 +129,14 @@ class LoopbackVenue {
       std::lock_guard<std::mutex> lock(mutex_);
       seen_.push_back(s);
       const std::string path = q == std::string::npos ? req.target : req.target.substr(0, q);
+      auto queued = queued_.find(req.method + " " + path);
       const auto it = canned_.find(req.method + " " + path);
-      if (it != canned_.end()) c = it->second;
+      if (queued != queued_.end() && !queued->second.empty()) {
+        c = queued->second.front();
+        queued->second.pop_front();
+      } else if (it != canned_.end()) {
+        c = it->second;
+      }
     }
     if (s.is_signed && s.api_key != api_key_) {
       c = {401, R"({"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."})"};
@@ -142,6 +156,7 @@ class LoopbackVenue {
   std::thread thread_;
   mutable std::mutex mutex_;
   std::map<std::string, Canned> canned_;
+  std::map<std::string, std::deque<Canned>> queued_;
   std::vector<Seen> seen_;
 };
 
