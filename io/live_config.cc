@@ -12,6 +12,7 @@
 
 #include "core/timestamp.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "io/atomic_file.h"
 #include "io/scenario_file.h"
 #include "live/requests.h"
@@ -48,8 +49,10 @@ class Reader {
     if (table_ == nullptr) return absl::OkStatus();
     for (const auto& [key, node] : *table_) {
       if (std::find(known.begin(), known.end(), std::string(key.str())) != known.end()) continue;
-      return error(node, fmt::format("unknown key '{}' in [{}] (known: {})", key.str(),
-                                     name_.empty() ? "the document" : name_, fmt::join(known, ", ")));
+      (void)node;
+      return error_at(key.source(), fmt::format("unknown key '{}' in [{}] (known: {})", key.str(),
+                                                name_.empty() ? "the document" : name_,
+                                                fmt::join(known, ", ")));
     }
     return absl::OkStatus();
   }
@@ -61,7 +64,9 @@ class Reader {
     return table_ == nullptr ? nullptr : table_->get(key);
   }
   absl::Status error(const toml::node& node, const std::string& what) const {
-    const auto& r = node.source();
+    return error_at(node.source(), what);
+  }
+  absl::Status error_at(const toml::source_region& r, const std::string& what) const {
     return absl::InvalidArgumentError(fmt::format("{}:{}:{}: {}", path_, r.begin.line,
                                                   r.begin.column, what));
   }
