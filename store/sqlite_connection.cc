@@ -186,6 +186,11 @@ void SqliteConnection::set_busy_timeout(int timeout_ms) { sqlite3_busy_timeout(d
 
 std::int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); }
 
+bool SqliteConnection::last_error_was_busy() const {
+  const int code = sqlite3_errcode(db_);
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 absl::StatusOr<SqliteTransaction> SqliteTransaction::begin(SqliteConnection& connection) {
   if (absl::Status s = connection.exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   return SqliteTransaction(&connection);

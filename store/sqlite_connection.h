@@ -78,6 +78,10 @@ class SqliteConnection {
   void set_busy_timeout(int timeout_ms);
   // Rows changed by the last INSERT, UPDATE or DELETE.
   std::int64_t changes() const;
+  // True when the last failed call failed because another connection held a lock. SQLite
+  // answers some lock conflicts at once, without calling the busy handler (switching the
+  // journal to WAL while another process opens the same new file is one).
+  bool last_error_was_busy() const;
 
   const std::string& display_url() const { return display_url_; }
 

@@ -1,9 +1,11 @@
 #include "store/sqlite_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "fmt/format.h"
@@ -461,6 +463,40 @@ absl::StatusOr<std::vector<RunRecord>> SqliteStore::read_runs(std::string_view s
   return assembler.finish();
 }
 
+// Switches the journal to WAL and creates the schema. Two processes opening one new file at
+// once can get SQLITE_BUSY here without SQLite waiting (the busy handler is not called while
+// the other recovers or converts the journal), so a busy answer is retried for as long as the
+// busy timeout.
+absl::Status prepare_sqlite_file(SqliteConnection& c, const StoreUrl& url) {
+  constexpr int kRetryPauseMs = 10;
+  absl::Status status;
+  for (int waited_ms = 0;; waited_ms += kRetryPauseMs) {
+    status = absl::OkStatus();
+    absl::StatusOr<std::string> mode = c.query_text("PRAGMA journal_mode = WAL");
+    if (!mode.ok()) {
+      status = mode.status();
+    } else if (*mode != "wal") {
+      return absl::UnavailableError(fmt::format(
+          "{}: SQLite cannot use its WAL journal here (journal_mode is '{}'); put the file on a "
+          "local disk, or use PostgreSQL for stores shared between machines",
+          url.display, *mode));
+    } else {
+      // Foreign keys stay unenforced (SQLite's default): the write path keeps the value tables
+      // consistent with runs itself, and enforcing them costs a parent lookup per value row
+      // (about a third of the write time). PostgreSQL enforces them.
+      for (const std::string_view pragma :
+           {"PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = OFF"}) {
+        if (status = c.exec(pragma); !status.ok()) break;
+      }
+      if (status.ok()) status = ensure_schema(c);
+    }
+    if (status.ok() || !c.last_error_was_busy() || waited_ms >= kSqliteBusyTimeoutMs) {
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kRetryPauseMs));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ResultStore>> open_sqlite_store(const StoreUrl& url) {
@@ -469,21 +505,7 @@ absl::StatusOr<std::unique_ptr<ResultStore>> open_sqlite_store(const StoreUrl& u
   if (!db.ok()) return db.status();
   SqliteConnection& c = **db;
   c.set_busy_timeout(kSqliteBusyTimeoutMs);
-  absl::StatusOr<std::string> mode = c.query_text("PRAGMA journal_mode = WAL");
-  if (!mode.ok()) return mode.status();
-  if (*mode != "wal") {
-    return absl::UnavailableError(fmt::format(
-        "{}: SQLite cannot use its WAL journal here (journal_mode is '{}'); put the file on a "
-        "local disk, or use PostgreSQL for stores shared between machines",
-        url.display, *mode));
-  }
-  // Foreign keys stay unenforced (SQLite's default): the write path keeps the value tables
-  // consistent with runs itself, and enforcing them costs a parent lookup per value row
-  // (about a third of the write time). PostgreSQL enforces them.
-  for (const std::string_view pragma : {"PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = OFF"}) {
-    if (absl::Status s = c.exec(pragma); !s.ok()) return s;
-  }
-  if (absl::Status s = ensure_schema(c); !s.ok()) return s;
+  if (absl::Status s = prepare_sqlite_file(c, url); !s.ok()) return s;
   absl::StatusOr<Statements> statements = prepare_statements(c);
   if (!statements.ok()) return statements.status();
   absl::StatusOr<ValueInserters> inserters = prepare_value_inserters(c);
