@@ -23,6 +23,7 @@ int run_compare(const std::vector<std::string_view>& args);   // app/cmd_compare
 int run_replay(const std::vector<std::string_view>& args);    // app/cmd_replay.cc
 int run_run(const std::vector<std::string_view>& args);       // app/cmd_run.cc
 int run_suite(const std::vector<std::string_view>& args);     // app/cmd_suite.cc
+int run_venue(const std::vector<std::string_view>& args);     // app/cmd_venue.cc
 
 }  // namespace q50::app
 

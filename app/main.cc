@@ -29,6 +29,9 @@ constexpr std::array kCommands = {
     q50::app::Command{"suite",
                       "run every scenario of a directory and compare each with its golden folder",
                       q50::app::run_suite},
+    q50::app::Command{"venue",
+                      "serve a loopback mock of Binance's spot REST API over a scenario's market",
+                      q50::app::run_venue},
 };
 
 void print_usage(std::FILE* out) {
