@@ -95,12 +95,15 @@ std::variant<Impl::OrderAsk, ApiError> Impl::read_order(const Call& call) const 
   if (r.type == sim::OrderType::kLimit && r.price_e8 <= 0) {
     return errors::filter_failure("PRICE_FILTER");
   }
-  // NOTIONAL's maximum (the exchange checks the minimum): at the limit, or at the last close.
+  // NOTIONAL's maximum, at the limit or at the last close, for an order that passes every other
+  // filter (the exchange checks those, in Binance's order, after the order_reject fault drew).
   const sim::ExchangeState& state = book_.exchange_state();
-  const std::int64_t price = r.type == sim::OrderType::kLimit
-                                 ? r.price_e8
-                                 : (state.has_bar ? state.last_bar.close_e8 : 0);
-  if (static_cast<Int128>(price) * r.qty_e8 > static_cast<Int128>(kMaxNotionalE8) * kFixedScale) {
+  const bool is_limit = r.type == sim::OrderType::kLimit;
+  const std::int64_t price = is_limit ? r.price_e8 : (state.has_bar ? state.last_bar.close_e8 : 0);
+  const bool other_filters_pass =
+      !sim::validate_order(book_.config().instrument, is_limit, r.qty_e8, price).has_value();
+  if (other_filters_pass &&
+      static_cast<Int128>(price) * r.qty_e8 > static_cast<Int128>(kMaxNotionalE8) * kFixedScale) {
     return errors::filter_failure("NOTIONAL");
   }
   return ask;
