@@ -8,12 +8,13 @@
 namespace q50::mockvenue {
 namespace {
 
-// x * factor for x >= 0, through long double (64-bit mantissa: exact for any x below 2^63 and
-// a speed with few significant bits), saturated at int64's maximum.
-std::int64_t scale(std::int64_t x, double factor, bool round_up) {
+// x * speed (or x / speed) for x >= 0, through long double (a 64-bit mantissa holds any int64
+// exactly), saturated at int64's maximum.
+std::int64_t scale(std::int64_t x, double speed, bool divide) {
   if (x <= 0) return 0;
-  const long double v = static_cast<long double>(x) * static_cast<long double>(factor);
-  const long double r = round_up ? std::ceil(v) : std::floor(v);
+  const long double lx = static_cast<long double>(x);
+  const long double ls = static_cast<long double>(speed);
+  const long double r = divide ? std::ceil(lx / ls) : std::floor(lx * ls);
   constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
   if (r >= static_cast<long double>(kMax)) return kMax;
   return static_cast<std::int64_t>(r);
@@ -35,7 +36,7 @@ TimestampNs VenueClock::at(std::int64_t elapsed_wall_ns) const {
 }
 
 std::int64_t VenueClock::wall_ns_for(TimestampNs venue_span_ns) const {
-  return scale(venue_span_ns, 1.0 / speed_, true);
+  return scale(venue_span_ns, speed_, true);
 }
 
 TimestampNs VenueClock::venue_ns_for(std::int64_t wall_span_ns) const {
