@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -29,6 +30,8 @@ class MockVenueServer::Impl {
       : service_(std::move(service)), clock_(clock), mono0_ns_(clock.monotonic_ns()) {}
 
   absl::Status listen(int port);
+  // Closes what is due before the first connection (bar 0 and its signal row at least).
+  void first_tick();
   void run_ticker();
   void stop();
   std::string books_json() {
@@ -59,7 +62,13 @@ class MockVenueServer::Impl {
   std::thread listener_;
   std::uint64_t generation_ = 0;
   bool stopping_ = false;
+  std::optional<std::int64_t> deferred_restart_ms_;  // asked for by first_tick
 };
+
+void MockVenueServer::Impl::first_tick() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  deferred_restart_ms_ = service_->tick(now()).restart_down_ms;
+}
 
 absl::Status MockVenueServer::Impl::listen(int port) {
   auto server = std::make_unique<httplib::Server>();
@@ -174,6 +183,7 @@ void MockVenueServer::Impl::restart(std::int64_t down_ms) {
 }
 
 void MockVenueServer::Impl::run_ticker() {
+  if (deferred_restart_ms_) restart(*deferred_restart_ms_);
   while (true) {
     {
       std::unique_lock<std::mutex> lock(server_mutex_);
@@ -203,6 +213,7 @@ void MockVenueServer::Impl::stop() {
 absl::StatusOr<std::unique_ptr<MockVenueServer>> MockVenueServer::start(
     std::unique_ptr<VenueService> service, int port, live::Clock& clock) {
   auto impl = std::make_unique<Impl>(std::move(service), clock);
+  impl->first_tick();
   if (absl::Status s = impl->listen(port); !s.ok()) return s;
   Impl* raw = impl.get();
   impl->ticker_ = std::thread([raw] { raw->run_ticker(); });
