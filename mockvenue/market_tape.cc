@@ -70,6 +70,18 @@ absl::StatusOr<MarketTape> build_market_tape(const sim::Scenario& sc,
   if (tape.bars.empty()) {
     return absl::InvalidArgumentError(fmt::format("{}: the market has no bar", sc.path));
   }
+  for (std::size_t i = 0; i < tape.bars.size(); ++i) {
+    const sim::Bar& b = tape.bars[i];
+    const bool ordered = i == 0 || b.ts_ns > tape.bars[i - 1].ts_ns;
+    const bool shaped = b.low_e8 > 0 && b.low_e8 <= std::min(b.open_e8, b.close_e8) &&
+                        b.high_e8 >= std::max(b.open_e8, b.close_e8) && b.volume_e8 >= 0;
+    if (!ordered || !shaped) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}: bar {} at {} {}", sc.path, i, format_timestamp(b.ts_ns),
+          ordered ? "needs 0 < low <= open, close <= high and volume >= 0"
+                  : "is not after the bar before it"));
+    }
+  }
   tape.interval = kline_interval_name(tape.interval_ns);
   if (tape.interval.empty()) {
     return absl::InvalidArgumentError(fmt::format(

@@ -46,7 +46,8 @@ struct MarketTape {
 };
 
 // The tape of `scenario` over `inputs` (io/scenario_inputs.h loads them). InvalidArgument when
-// the market has no bar, or when its bar spacing is not a Binance kline interval (1m 3m 5m 15m
+// the market has no bar, a bar out of time order or shape (0 < low <= open, close <= high,
+// volume >= 0: what the exchange requires), or when its bar spacing is not a Binance kline interval (1m 3m 5m 15m
 // 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w); the interval of a csv/qlib market is the smallest gap
 // between two bars (1h for a single bar).
 absl::StatusOr<MarketTape> build_market_tape(const sim::Scenario& scenario,

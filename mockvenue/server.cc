@@ -237,6 +237,8 @@ absl::Status serve_until_signal(std::unique_ptr<VenueService> service, int port,
   if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) {
     return absl::InternalError("cannot block SIGINT/SIGTERM");
   }
+  // A held answer written after its client gave up must not kill the venue.
+  ::signal(SIGPIPE, SIG_IGN);
   auto server = MockVenueServer::start(std::move(service), port, clock);
   if (!server.ok()) return server.status();
   on_listening((*server)->port());

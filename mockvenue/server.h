@@ -45,8 +45,8 @@ class MockVenueServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Blocks SIGINT and SIGTERM (so every thread started from here on inherits the mask), starts the
-// server, calls on_listening(port) once it accepts connections, and returns OK after one of the
+// Blocks SIGINT and SIGTERM (so every thread started from here on inherits the mask), ignores
+// SIGPIPE (a client that gave up on a held answer), starts the server, calls on_listening(port) once it accepts connections, and returns OK after one of the
 // two signals arrived and the server stopped cleanly; on_stopped(books) runs before it returns.
 absl::Status serve_until_signal(std::unique_ptr<VenueService> service, int port,
                                 live::Clock& clock, const std::function<void(int)>& on_listening,

@@ -43,11 +43,14 @@ std::variant<Placed, sim::OrderRejected> VenueBook::place(const sim::OrderReques
   return placed;
 }
 
-const OrderRecord& VenueBook::cancel(std::int64_t order_id, TimestampNs now_ns) {
+std::variant<const OrderRecord*, sim::OrderRejected> VenueBook::cancel(std::int64_t order_id,
+                                                                      TimestampNs now_ns) {
   const OrderRecord* rec = find(order_id);
   Q50_CHECK(rec != nullptr && rec->open(), "cancel needs an open order");
-  apply(exchange_.cancel(sim::CancelRequest{order_id, ""}, now_ns), nullptr);
-  return orders_.at(order_id);
+  if (auto reject = apply(exchange_.cancel(sim::CancelRequest{order_id, ""}, now_ns), nullptr)) {
+    return *reject;
+  }
+  return &orders_.at(order_id);
 }
 
 std::size_t VenueBook::on_bar(const sim::Bar& bar) {
@@ -60,15 +63,16 @@ std::size_t VenueBook::wipe(TimestampNs now_ns) {
   std::size_t n = 0;
   for (auto& [id, rec] : orders_) {
     if (!rec.open()) continue;
-    apply(exchange_.cancel(sim::CancelRequest{id, ""}, now_ns), nullptr);
+    if (apply(exchange_.cancel(sim::CancelRequest{id, ""}, now_ns), nullptr)) continue;
     rec.wiped = true;
     ++n;
   }
   return n;
 }
 
-void VenueBook::apply(const std::vector<sim::VenueEvent>& events,
-                      std::vector<std::int64_t>* trade_ids) {
+std::optional<sim::OrderRejected> VenueBook::apply(const std::vector<sim::VenueEvent>& events,
+                                                   std::vector<std::int64_t>* trade_ids) {
+  std::optional<sim::OrderRejected> reject;
   for (const sim::VenueEvent& ev : events) {
     if (const auto* f = std::get_if<sim::Fill>(&ev)) {
       settle_fill(*f);
@@ -78,12 +82,11 @@ void VenueBook::apply(const std::vector<sim::VenueEvent>& events,
     } else if (const auto* x = std::get_if<sim::OrderExpired>(&ev)) {
       close(x->order_id, sim::OrderStatus::kExpired, x->ts_ns);
     } else if (const auto* r = std::get_if<sim::OrderRejected>(&ev)) {
-      // A cancel the caller checked can only fail if the venue is down, which the caller checks
-      // first too: a programmer error here.
-      Q50_CHECK(r->request != sim::RequestKind::kCancel, "a checked cancel was rejected");
+      reject = *r;
     }
   }
   exchange_.forget_closed_orders();
+  return reject;
 }
 
 void VenueBook::settle_fill(const sim::Fill& f) {

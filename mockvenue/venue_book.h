@@ -80,11 +80,14 @@ class VenueBook {
   // instead of the request's quantity. The exchange's reject, or the accepted order.
   std::variant<Placed, sim::OrderRejected> place(const sim::OrderRequest& request,
                                                  std::int64_t venue_qty_e8, TimestampNs now_ns);
-  // Cancels an open order (the caller checked it is open): its record afterwards.
-  const OrderRecord& cancel(std::int64_t order_id, TimestampNs now_ns);
+  // Cancels an open order (the caller checked it is open): its record afterwards, or the
+  // exchange's reject (an outage window of the exchange's own model).
+  std::variant<const OrderRecord*, sim::OrderRejected> cancel(std::int64_t order_id,
+                                                              TimestampNs now_ns);
   // A bar closed: resting orders match. Returns the number of fills.
   std::size_t on_bar(const sim::Bar& bar);
-  // The testnet wipe at now_ns: every open order deleted. Returns how many.
+  // The testnet wipe at now_ns: every open order the exchange lets go of is deleted (none while
+  // the exchange is down). Returns how many.
   std::size_t wipe(TimestampNs now_ns);
 
   // The order with this id, or nullptr (wiped orders included: check wiped).
@@ -100,7 +103,9 @@ class VenueBook {
   const sim::ExchangeState& exchange_state() const { return exchange_.state(); }
 
  private:
-  void apply(const std::vector<sim::VenueEvent>& events, std::vector<std::int64_t>* trade_ids);
+  // Books the exchange's events; returns its reject, if the events hold one.
+  std::optional<sim::OrderRejected> apply(const std::vector<sim::VenueEvent>& events,
+                                          std::vector<std::int64_t>* trade_ids);
   void settle_fill(const sim::Fill& fill);
   void close(std::int64_t order_id, sim::OrderStatus status, TimestampNs ts_ns);
 

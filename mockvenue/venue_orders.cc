@@ -256,7 +256,11 @@ Outcome Impl::cancel_order(Call& call) {
     const bool is_new = rec->status == sim::OrderStatus::kNew;
     if ((*restriction == "ONLY_NEW") != is_new) return errors::cancel_restricted();
   }
-  const OrderRecord& done = book_.cancel(rec->order_id, call.venue_ns);
+  auto canceled = book_.cancel(rec->order_id, call.venue_ns);
+  if (const auto* r = std::get_if<sim::OrderRejected>(&canceled)) {
+    return exchange_reject(*r, call.venue_ns);
+  }
+  const OrderRecord& done = *std::get<const OrderRecord*>(canceled);
   count("cancels");
   const std::string id = cancel_id.value_or("cancel-" + std::to_string(done.order_id));
   return ok(cancel_json(book_.config().instrument.symbol, done, id, to_ms(call.venue_ns)));

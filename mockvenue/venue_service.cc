@@ -89,6 +89,7 @@ VenueService::Impl::Impl(VenueSetup setup, std::string base_asset, std::string q
       seeded_(scenario_.venue, scenario_.seed),
       limits_(scenario_.venue.rate_limits) {
   if (!wait_for_client_) clock_origin_ns_ = 0;
+  current_ns_ = clock_.start_ns();
 }
 
 TimestampNs VenueService::Impl::venue_ns(const WallTime& now) const {
@@ -96,12 +97,11 @@ TimestampNs VenueService::Impl::venue_ns(const WallTime& now) const {
   return clock_.at(now.elapsed_ns - *clock_origin_ns_);
 }
 
-bool VenueService::Impl::clock_stopped(const WallTime& now) const {
-  return venue_ns(now) >= clock_.end_ns();
-}
+bool VenueService::Impl::clock_stopped() const { return current_ns_ >= clock_.end_ns(); }
 
 void VenueService::Impl::advance(const WallTime& now) {
-  const TimestampNs t = venue_ns(now);
+  current_ns_ = std::max(current_ns_, venue_ns(now));
+  const TimestampNs t = current_ns_;
   while (bars_closed_ < tape_.bars.size() && tape_.bars[bars_closed_].ts_ns <= t) {
     close_bar(bars_closed_);
     ++bars_closed_;
@@ -302,7 +302,7 @@ HttpReply VenueService::Impl::handle(const HttpRequest& request, const WallTime&
   if (path == kBooksPath && request.method == "GET") {
     advance(now);
     HttpReply r;
-    r.body = books_json(now);
+    r.body = books_json();
     return r;
   }
   if (!clock_origin_ns_ && path.starts_with("/api/")) clock_origin_ns_ = now.elapsed_ns;
@@ -313,7 +313,7 @@ HttpReply VenueService::Impl::handle(const HttpRequest& request, const WallTime&
     if (e.path == path && e.method == request.method) ep = &e;
   }
   if (scenario_faults_.clock_skew_ns() != 0) scenario_faults_.count_skewed_request();
-  Call call{request, now, venue_ns(now), {}, 0};
+  Call call{request, now, current_ns_, {}, 0};
   HttpReply reply = route(call, ep);
   add_limit_headers(reply, ep, now);
   return reply;
@@ -350,12 +350,12 @@ Json book_order_json(const OrderRecord& o) {
 
 }  // namespace
 
-std::string VenueService::Impl::books_json(const WallTime& now) {
+std::string VenueService::Impl::books_json() {
   const sim::AccountState& acct = book_.balances();
   Json j;
-  j["venue_time_ms"] = to_ms(venue_ns(now));
+  j["venue_time_ms"] = to_ms(current_ns_);
   j["clock_started"] = clock_origin_ns_.has_value();
-  j["clock_stopped"] = clock_stopped(now);
+  j["clock_stopped"] = clock_stopped();
   j["speed"] = clock_.speed();
   j["bars_closed"] = bars_closed_;
   j["bars_total"] = tape_.bars.size();
@@ -441,15 +441,16 @@ VenueService::Tick VenueService::tick(const WallTime& now) {
 
 std::string VenueService::books_json(const WallTime& now) {
   impl_->advance(now);
-  return impl_->books_json(now);
+  return impl_->books_json();
 }
 
 absl::Status VenueService::signal_status() const {
   return impl_->feed_ ? impl_->feed_->status() : absl::OkStatus();
 }
 
-std::int64_t VenueService::venue_ms(const WallTime& now) const {
-  return to_ms(impl_->venue_ns(now));
+std::int64_t VenueService::venue_ms(const WallTime& now) {
+  impl_->advance(now);
+  return to_ms(impl_->current_ns_);
 }
 
 }  // namespace q50::mockvenue

@@ -101,8 +101,8 @@ class VenueService {
   std::string books_json(const WallTime& now);
   // The signal file's first write error, if any.
   absl::Status signal_status() const;
-  // Venue ms now.
-  std::int64_t venue_ms(const WallTime& now) const;
+  // Venue ms now (bars due by then closed first).
+  std::int64_t venue_ms(const WallTime& now);
 
   class Impl;
 

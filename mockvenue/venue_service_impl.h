@@ -58,7 +58,7 @@ class VenueService::Impl {
 
   // venue_service.cc: the clock, the market, the pipeline.
   TimestampNs venue_ns(const WallTime& now) const;
-  bool clock_stopped(const WallTime& now) const;
+  bool clock_stopped() const;
   void advance(const WallTime& now);
   void close_bar(std::size_t index);
   void publish_rows(std::size_t index);
@@ -67,7 +67,7 @@ class VenueService::Impl {
   HttpReply limited(const Call& call, const LimitVerdict& verdict);
   void add_limit_headers(HttpReply& reply, const Endpoint* ep, const WallTime& now) const;
   std::optional<ApiError> check_signed(Call& call) const;
-  std::string books_json(const WallTime& now);
+  std::string books_json();
   std::int64_t weight_of(const Endpoint& endpoint, const Params& params) const;
 
   // venue_endpoints.cc
@@ -105,6 +105,9 @@ class VenueService::Impl {
   bool wait_for_client_ = false;
   VenueClock clock_;
   std::optional<std::int64_t> clock_origin_ns_;  // elapsed wall ns at which the clock started
+  // Venue time as of the last advance: never decreases, whatever order the callers' wall
+  // readings come in (the exchange requires time to move forward).
+  TimestampNs current_ns_ = 0;
   VenueBook book_;
   ScenarioFaults scenario_faults_;
   SeededFaults seeded_;
