@@ -166,25 +166,29 @@ Outcome Impl::klines(Call& call) {
   const std::int64_t end_ms = std::get<std::int64_t>(end);
   const std::int64_t n = std::clamp<std::int64_t>(std::get<std::int64_t>(limit), 1, 1000);
   const std::int64_t interval_ms = tape_.interval_ns / 1'000'000;
-  std::vector<Json> rows;
   const auto keep = [&](const sim::Bar& b) {
     const std::int64_t open_ms = to_ms(b.ts_ns) - interval_ms;
     return (start_ms < 0 || open_ms >= start_ms) && (end_ms < 0 || open_ms <= end_ms);
   };
-  for (const sim::Bar& b : visible_klines(call.venue_ns)) {
-    if (keep(b)) rows.push_back(kline_json(b, interval_ms));
+  // The rows selected first (a null bar is the one in progress), rendered after the limit cut.
+  std::vector<sim::Bar> visible = visible_klines(call.venue_ns);
+  std::vector<const sim::Bar*> rows;
+  for (const sim::Bar& b : visible) {
+    if (keep(b)) rows.push_back(&b);
   }
-  if (bars_closed_ < tape_.bars.size()) {
-    const sim::Bar& forming = tape_.bars[bars_closed_];
-    if (to_ms(forming.ts_ns) - interval_ms <= to_ms(call.venue_ns) && keep(forming)) {
-      rows.push_back(forming_kline_json(forming, interval_ms));
-    }
+  const sim::Bar* forming = bars_closed_ < tape_.bars.size() ? &tape_.bars[bars_closed_] : nullptr;
+  if (forming != nullptr && to_ms(forming->ts_ns) - interval_ms <= to_ms(call.venue_ns) &&
+      keep(*forming)) {
+    rows.push_back(nullptr);
   }
   const auto count_rows = static_cast<std::int64_t>(rows.size());
   const std::int64_t first = start_ms >= 0 ? 0 : std::max<std::int64_t>(0, count_rows - n);
   const std::int64_t last = std::min(count_rows, first + n);
   Json out = Json::array();
-  for (std::int64_t i = first; i < last; ++i) out.push_back(std::move(rows[static_cast<std::size_t>(i)]));
+  for (std::int64_t i = first; i < last; ++i) {
+    const sim::Bar* b = rows[static_cast<std::size_t>(i)];
+    out.push_back(b != nullptr ? kline_json(*b, interval_ms) : forming_kline_json(*forming, interval_ms));
+  }
   return ok(out);
 }
 

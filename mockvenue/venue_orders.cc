@@ -121,7 +121,6 @@ ApiError Impl::exchange_reject(const sim::OrderRejected& r, TimestampNs now_ns) 
     case sim::RejectCode::kRateLimited: {
       // The exchange's own limit, on venue-time windows: Retry-After is the wall time to the
       // window's end (a token bucket: to its next token).
-      scenario_faults_.count_rate_limited();
       const sim::RateLimit& l = book_.config().rate_limit;
       const TimestampNs left = l.kind == sim::RateLimit::Kind::kFixedWindow
                                    ? l.window_ns - (now_ns % l.window_ns + l.window_ns) % l.window_ns
@@ -159,14 +158,16 @@ Outcome Impl::new_order(Call& call) {
     // The fault's reason answered as Binance words it.
     sim::OrderRejected r;
     r.code = *reason;
-    r.reason = *reason == sim::RejectCode::kFilterFailure ? "Filter failure: NOTIONAL"
-                                                          : "Illegal characters found in a parameter.";
+    r.reason = *reason == sim::RejectCode::kFilterFailure
+                   ? "Filter failure: NOTIONAL"
+                   : errors::mandatory_missing("quantity").msg;
     return exchange_reject(r, call.venue_ns);
   }
   const std::int64_t venue_qty =
       scenario_faults_.partial_qty(ask.request.qty_e8, book_.config().instrument);
   auto placed = book_.place(ask.request, venue_qty, call.venue_ns);
   if (const auto* r = std::get_if<sim::OrderRejected>(&placed)) {
+    if (r->code == sim::RejectCode::kRateLimited) scenario_faults_.count_rate_limited();
     return exchange_reject(*r, call.venue_ns);
   }
   const Placed& p = std::get<Placed>(placed);
