@@ -24,6 +24,7 @@ int run_replay(const std::vector<std::string_view>& args);    // app/cmd_replay.
 int run_run(const std::vector<std::string_view>& args);       // app/cmd_run.cc
 int run_suite(const std::vector<std::string_view>& args);     // app/cmd_suite.cc
 int run_live(const std::vector<std::string_view>& args);      // app/cmd_live.cc
+int run_venue(const std::vector<std::string_view>& args);     // app/cmd_venue.cc
 
 }  // namespace q50::app
 

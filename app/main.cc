@@ -31,6 +31,9 @@ constexpr std::array kCommands = {
                       q50::app::run_suite},
     q50::app::Command{"live", "trade the strategy on the Binance spot testnet (or a loopback mock)",
                       q50::app::run_live},
+    q50::app::Command{"venue",
+                      "serve a loopback mock of Binance's spot REST API over a scenario's market",
+                      q50::app::run_venue},
 };
 
 void print_usage(std::FILE* out) {

@@ -44,7 +44,8 @@ struct TableKeys {
 const std::vector<TableKeys>& schema() {
   static const std::vector<TableKeys> kSchema = {
       {"",
-       {"scenario", "market", "signals", "strategy", "risk", "exchange", "faults", "assertions"}},
+       {"scenario", "market", "signals", "strategy", "risk", "exchange", "faults", "assertions",
+        "venue"}},
       {"scenario",
        {"name", "description", "seed", "bars", "start", "end", "checkpoint_every_bars"}},
       {"market", {"source", "synthetic", "csv", "qlib"}},
@@ -85,6 +86,13 @@ const std::vector<TableKeys>& schema() {
        {"no_invariant_violations", "faults_recovered", "deterministic", "flat_at_end", "min_trades",
         "max_trades", "max_drawdown_at_most", "final_equity_at_least", "final_equity_at_most",
         "sharpe_at_least", "expect_rejects", "expect_risk_rejects"}},
+      {"venue", {"base_asset", "quote_asset", "rate_limits", "faults", "signal_file"}},
+      {"venue.rate_limits",
+       {"weight_limit", "weight_window", "order_limit", "order_window", "ban_after_429s", "ban"}},
+      {"venue.faults",
+       {"timeout_unprocessed", "timeout_processed", "timeout_delay", "error_5xx", "lost_response",
+        "lost_response_mode", "skew_1021", "restart", "restart_down", "wipe"}},
+      {"venue.signal_file", {"late", "late_by", "missing", "corrupt"}},
   };
   return kSchema;
 }
@@ -1114,6 +1122,83 @@ absl::Status read_assertions(const Table& root, Assertions& a) {
                                          a.expect_risk_rejects);
 }
 
+// [venue]
+constexpr Choice<sim::LostResponseMode> kLostResponseModes[] = {
+    {"drop", sim::LostResponseMode::kDrop},
+    {"5xx", sim::LostResponseMode::kServerError},
+    {"either", sim::LostResponseMode::kEither}};
+
+// A window of the mock's rate limiter: whole seconds, at most a day.
+constexpr IntBounds kRateWindow{kNsPerSecond, 24 * kNsPerHour};
+
+absl::Status whole_seconds(const Table& t, std::string_view key, TimestampNs ns) {
+  if (ns % kNsPerSecond == 0) return absl::OkStatus();
+  return t.bad(key, "a whole number of seconds such as \"10s\" or \"1m\"");
+}
+
+absl::Status read_venue_rate_limits(const Table& venue, sim::VenueRateLimits& r) {
+  auto t = venue.sub("rate_limits");
+  if (!t.ok()) return t.status();
+  Q50_SCENARIO_TRY(t->check_keys());
+  Q50_SCENARIO_TRY(t->get("weight_limit", r.weight_limit, kPositiveInt));
+  Q50_SCENARIO_TRY(t->get_duration("weight_window", r.weight_window_ns, kRateWindow));
+  Q50_SCENARIO_TRY(whole_seconds(*t, "weight_window", r.weight_window_ns));
+  Q50_SCENARIO_TRY(t->get("order_limit", r.order_limit, kPositiveInt));
+  Q50_SCENARIO_TRY(t->get_duration("order_window", r.order_window_ns, kRateWindow));
+  Q50_SCENARIO_TRY(whole_seconds(*t, "order_window", r.order_window_ns));
+  Q50_SCENARIO_TRY(t->get("ban_after_429s", r.ban_after_429s, kNonNegativeInt));
+  return t->get_duration("ban", r.ban_ns, IntBounds{kNsPerSecond, 3 * 24 * kNsPerHour});
+}
+
+absl::Status read_venue_faults(const Table& venue, sim::VenueRequestFaults& f) {
+  auto t = venue.sub("faults");
+  if (!t.ok()) return t.status();
+  Q50_SCENARIO_TRY(t->check_keys());
+  const std::pair<std::string_view, double*> rates[] = {
+      {"timeout_unprocessed", &f.timeout_unprocessed}, {"timeout_processed", &f.timeout_processed},
+      {"error_5xx", &f.error_5xx},  {"lost_response", &f.lost_response},
+      {"skew_1021", &f.skew_1021},  {"restart", &f.restart},
+      {"wipe", &f.wipe}};
+  for (const auto& [key, out] : rates) Q50_SCENARIO_TRY(t->get(key, *out, kUnit));
+  Q50_SCENARIO_TRY(t->get_duration("timeout_delay", f.timeout_delay_ns,
+                                   IntBounds{1'000'000, 10 * kNsPerMinute}));
+  Q50_SCENARIO_TRY(t->get_choice<sim::LostResponseMode>("lost_response_mode",
+                                                        f.lost_response_mode, kLostResponseModes));
+  return t->get_duration("restart_down", f.restart_down_ns, IntBounds{1'000'000, kNsPerMinute});
+}
+
+absl::Status read_venue_signal_file(const Table& venue, sim::VenueSignalFileFaults& f) {
+  auto t = venue.sub("signal_file");
+  if (!t.ok()) return t.status();
+  Q50_SCENARIO_TRY(t->check_keys());
+  Q50_SCENARIO_TRY(t->get("late", f.late, kUnit));
+  Q50_SCENARIO_TRY(t->get_duration("late_by", f.late_by_ns, kPositiveInt));
+  Q50_SCENARIO_TRY(t->get("missing", f.missing, kUnit));
+  return t->get("corrupt", f.corrupt, kUnit);
+}
+
+// An asset name as Binance spells one: 1 to 20 upper-case letters or digits.
+absl::Status read_asset(const Table& t, std::string_view key, std::string& out) {
+  Q50_SCENARIO_TRY(t.get(key, out));
+  const bool ok = !out.empty() && out.size() <= 20 &&
+                  std::all_of(out.begin(), out.end(), [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                  });
+  if (t.has(key) && !ok) return t.bad(key, "1 to 20 upper-case letters or digits, e.g. \"BTC\"");
+  return absl::OkStatus();
+}
+
+absl::Status read_venue(const Table& root, sim::VenueConfig& v) {
+  auto t = root.sub("venue");
+  if (!t.ok()) return t.status();
+  Q50_SCENARIO_TRY(t->check_keys());
+  Q50_SCENARIO_TRY(read_asset(*t, "base_asset", v.base_asset));
+  Q50_SCENARIO_TRY(read_asset(*t, "quote_asset", v.quote_asset));
+  Q50_SCENARIO_TRY(read_venue_rate_limits(*t, v.rate_limits));
+  Q50_SCENARIO_TRY(read_venue_faults(*t, v.faults));
+  return read_venue_signal_file(*t, v.signal_file);
+}
+
 // Document
 absl::StatusOr<toml::table> parse_toml(const std::string& path, std::string_view text) {
   try {
@@ -1138,6 +1223,7 @@ absl::StatusOr<Scenario> build(const std::string& path, const toml::table& doc) 
   Q50_SCENARIO_TRY(read_exchange(root, sc));
   Q50_SCENARIO_TRY(read_faults(root, path, sc));
   Q50_SCENARIO_TRY(read_assertions(root, sc.assertions));
+  Q50_SCENARIO_TRY(read_venue(root, sc.venue));
   return sc;
 }
 

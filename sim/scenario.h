@@ -199,6 +199,51 @@ struct Assertions {
   std::map<RejectReason, std::int64_t> expect_risk_rejects;
 };
 
+// [venue]: settings of the loopback mock venue (q50sim venue, mockvenue/) that the simulator
+// itself never reads: the account's asset names, the REST API's request-weight and order limits
+// (wall-clock windows, like Binance's), and the venue faults the mock injects on a seeded
+// schedule. Probabilities are per signed request (VenueRequestFaults), per closed bar (restart,
+// wipe) or per signal row (VenueSignalFileFaults); 0 turns a fault off.
+struct VenueRateLimits {
+  std::int64_t weight_limit = 6000;             // request weight per window
+  TimestampNs weight_window_ns = kNsPerMinute;  // wall clock, whole seconds
+  std::int64_t order_limit = 50;                // new orders per window
+  TimestampNs order_window_ns = 10 * kNsPerSecond;
+  std::int64_t ban_after_429s = 2;  // 429s answered in one window before the IP is banned (418)
+  TimestampNs ban_ns = 2 * kNsPerMinute;  // the first ban; each later one lasts twice as long
+};
+
+// How a response lost after the order executed is lost.
+enum class LostResponseMode : std::uint8_t { kDrop, kServerError, kEither };
+
+struct VenueRequestFaults {
+  double timeout_unprocessed = 0;  // answered after timeout_delay, the request not processed
+  double timeout_processed = 0;    // processed at once, answered after timeout_delay
+  TimestampNs timeout_delay_ns = 12 * kNsPerSecond;  // wall clock
+  double error_5xx = 0;            // 503 at once, not processed
+  double lost_response = 0;        // processed, then the connection dropped or a 503
+  LostResponseMode lost_response_mode = LostResponseMode::kEither;
+  double skew_1021 = 0;            // -1021 at once, not processed
+  double restart = 0;              // per closed bar: the server stops listening for restart_down
+  TimestampNs restart_down_ns = 500'000'000;  // wall clock
+  double wipe = 0;                 // per closed bar: every open order deleted (testnet wipe)
+};
+
+struct VenueSignalFileFaults {
+  double late = 0;                    // the row is written late_by after its bar closed
+  TimestampNs late_by_ns = 30 * kNsPerMinute;  // venue time
+  double missing = 0;                 // the row is never written
+  double corrupt = 0;                 // a line the reader rejects, repaired at the next bar
+};
+
+struct VenueConfig {
+  std::string base_asset;   // "" = the symbol less its quote asset (BTCUSDT -> BTC)
+  std::string quote_asset;  // "" = the symbol's known quote suffix (USDT, USDC, BTC, ...)
+  VenueRateLimits rate_limits;
+  VenueRequestFaults faults;
+  VenueSignalFileFaults signal_file;
+};
+
 // The scenario
 struct Scenario {
   std::string path;  // the file it came from (as given)
@@ -222,6 +267,7 @@ struct Scenario {
   ExchangeConfig exchange;
   std::vector<Fault> faults;  // in file order
   Assertions assertions;
+  VenueConfig venue;  // [venue]: only the mock venue reads it
 };
 
 }  // namespace q50::sim
