@@ -23,6 +23,8 @@ int run_compare(const std::vector<std::string_view>& args);   // app/cmd_compare
 int run_replay(const std::vector<std::string_view>& args);    // app/cmd_replay.cc
 int run_run(const std::vector<std::string_view>& args);       // app/cmd_run.cc
 int run_suite(const std::vector<std::string_view>& args);     // app/cmd_suite.cc
+int run_sweep(const std::vector<std::string_view>& args);     // app/cmd_sweep.cc
+int run_results(const std::vector<std::string_view>& args);   // app/cmd_results.cc
 
 }  // namespace q50::app
 

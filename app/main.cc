@@ -29,6 +29,11 @@ constexpr std::array kCommands = {
     q50::app::Command{"suite",
                       "run every scenario of a directory and compare each with its golden folder",
                       q50::app::run_suite},
+    q50::app::Command{"sweep",
+                      "run a sweep file's points (grids, samples, seeds) into a results store",
+                      q50::app::run_sweep},
+    q50::app::Command{"results", "list, export, report and merge results stores of sweeps",
+                      q50::app::run_results},
 };
 
 void print_usage(std::FILE* out) {
