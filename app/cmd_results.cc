@@ -57,8 +57,8 @@ int merge(std::span<const std::string> args) {
   const std::vector<std::string> shards(args.begin() + 1, args.end());
   auto report = store::merge_sqlite(**dest, shards);
   if (!report.ok()) return kCli.fail(report.status());
-  std::printf("merge: %" PRId64 " shards, %" PRId64 " runs of %" PRId64 " sweeps -> %s\n",
-              report->shards, report->runs, report->sweeps, (*dest)->display_url().c_str());
+  std::printf("merge: %" PRId64 " runs from %" PRId64 " shards -> %s\n", report->runs,
+              report->shards, (*dest)->display_url().c_str());
   return kExitOk;
 }
 

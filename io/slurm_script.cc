@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <iterator>
 
 #include "fmt/format.h"
@@ -13,7 +15,7 @@ namespace q50::io {
 namespace {
 
 // A word for bash: single-quoted, a quote inside written as '\''.
-std::string quoted(std::string_view text) {
+std::string shell_word(std::string_view text) {
   std::string out = "'";
   for (const char c : text) {
     if (c == '\'') {
@@ -72,11 +74,11 @@ std::string render_slurm_script(const SlurmScriptRequest& r) {
                  "task=\"${{SLURM_ARRAY_TASK_ID:?submit this script with sbatch: it is a job "
                  "array}}\"\n"
                  "count=\"${{SLURM_ARRAY_TASK_COUNT:-{}}}\"\n",
-                 quoted(r.q50sim), quoted(r.sweep_file), quoted(r.out_dir), r.slurm.shards);
+                 shell_word(r.q50sim), shell_word(r.sweep_file), shell_word(r.out_dir), r.slurm.shards);
   if (r.db_url.empty()) {
     out += "db=\"$out/shards/shard-$task-of-$count.sqlite\"\n";
   } else {
-    fmt::format_to(std::back_inserter(out), "db={}\n", quoted(r.db_url));
+    fmt::format_to(std::back_inserter(out), "db={}\n", shell_word(r.db_url));
   }
   fmt::format_to(std::back_inserter(out),
                  "mkdir -p \"$out/shards\" \"$out/slurm\"\n"
@@ -98,6 +100,14 @@ std::string render_slurm_script(const SlurmScriptRequest& r) {
 }
 
 absl::Status write_slurm_script(const std::string& path, const SlurmScriptRequest& request) {
+  for (const char* sub : {"slurm", "shards"}) {
+    std::error_code ec;
+    const std::string dir = fmt::format("{}/{}", request.out_dir, sub);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return absl::UnavailableError(fmt::format("{}: cannot create: {}", dir, ec.message()));
+    }
+  }
   if (auto st = write_file_atomic(path, render_slurm_script(request)); !st.ok()) return st;
   if (::chmod(path.c_str(), 0755) != 0) {
     return absl::UnavailableError(

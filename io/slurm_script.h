@@ -33,7 +33,9 @@ std::string render_slurm_script(const SlurmScriptRequest& request);
 // The SQLite file of shard `index` of `count` under out_dir (what the script's tasks write).
 std::string shard_store_path(const std::string& out_dir, std::int64_t index, std::int64_t count);
 
-// Writes the script atomically, executable (0755). Unavailable naming path on failure.
+// Writes the script atomically, executable (0755), and creates out_dir/slurm (sbatch opens the
+// tasks' logs there before a task runs) and out_dir/shards. Unavailable naming the path on
+// failure.
 absl::Status write_slurm_script(const std::string& path, const SlurmScriptRequest& request);
 
 }  // namespace q50::io

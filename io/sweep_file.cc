@@ -137,8 +137,8 @@ std::optional<double> number_of(const toml::node& n) {
 
 // A path of the file, resolved against its directory unless absolute or a ${NAME} path.
 absl::Status get_path(const Node& t, std::string_view key, const std::string& dir,
-                      std::string& out) {
-  std::string text;
+                      std::string& out, std::string& as_written) {
+  std::string& text = as_written;
   Q50_SWEEP_TRY(get_string(t, key, text));
   if (t.find(key) == nullptr) return t.error(fmt::format("missing required key '{}'", key));
   if (text.empty()) return t.bad(key, "a non-empty path");
@@ -198,7 +198,7 @@ absl::Status read_base(const Node& root, const std::string& dir, SweepBase& base
       return b->error("'input' and 'config' belong to a replay base, not a scenario");
     }
     base.kind = SweepBaseKind::kScenario;
-    return get_path(*b, "scenario", dir, base.scenario);
+    return get_path(*b, "scenario", dir, base.scenario, base.scenario_as_written);
   }
   std::string profile;
   Q50_SWEEP_TRY(get_string(*b, "replay", profile));
@@ -208,8 +208,8 @@ absl::Status read_base(const Node& root, const std::string& dir, SweepBase& base
   base.kind = SweepBaseKind::kReplay;
   base.profile = profile == "hummingbot" ? legacy::StrategyProfile::kLegacyHummingbot
                                          : legacy::StrategyProfile::kLegacyQuantile;
-  Q50_SWEEP_TRY(get_path(*b, "input", dir, base.input));
-  return get_path(*b, "config", dir, base.config);
+  Q50_SWEEP_TRY(get_path(*b, "input", dir, base.input, base.input_as_written));
+  return get_path(*b, "config", dir, base.config, base.config_as_written);
 }
 
 // The keys of a dimension, from `key` or `keys`.

@@ -53,6 +53,9 @@ struct SweepBase {
   legacy::StrategyProfile profile = legacy::StrategyProfile::kLegacyHummingbot;  // kReplay
   std::string input;   // kReplay: the input frame (.csv, or gzip-compressed .csv.gz)
   std::string config;  // kReplay: the backtester's config.json
+  // The paths as the file writes them: what names the inputs in the store, the same whichever
+  // directory the sweep runs from (the resolved paths above depend on it).
+  std::string scenario_as_written, input_as_written, config_as_written;
 };
 
 // The two keys every base understands besides its own: the run's seed (a scenario's --seed;

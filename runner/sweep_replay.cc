@@ -41,11 +41,15 @@ using Bars = std::vector<legacy::MarketBar>;
 class ReplayBase final : public SweepBase {
  public:
   ReplayBase(const io::SweepSpec& spec, std::string input, std::string config)
-      : profile_(spec.base.profile), input_path_(std::move(input)), config_path_(std::move(config)) {}
+      : profile_(spec.base.profile),
+        input_path_(std::move(input)),
+        config_path_(std::move(config)),
+        input_name_(spec.base.input_as_written),
+        config_name_(spec.base.config_as_written) {}
 
   absl::Status load();
   std::string description() const override {
-    return fmt::format("replay {} {} {}", legacy::profile_name(profile_), input_path_, config_path_);
+    return fmt::format("replay {} {} {}", legacy::profile_name(profile_), input_name_, config_name_);
   }
   const std::vector<store::InputDigest>& inputs() const override { return inputs_; }
   store::RunRecord run_point(std::int64_t point, std::span<const Assignment> params,
@@ -63,6 +67,8 @@ class ReplayBase final : public SweepBase {
   StrategyProfile profile_;
   std::string input_path_;
   std::string config_path_;
+  std::string input_name_;  // as the sweep file writes them
+  std::string config_name_;
   std::string input_text_;
   std::optional<io::CsvTable> table_;
   json config_;
@@ -86,8 +92,8 @@ absl::Status ReplayBase::load() {
                          : io::parse_qb_config(config_path_, *config).status();
   if (!base.ok()) return base;
   config_ = json::parse(*config);  // parsed above already: cannot throw
-  inputs_ = {{input_path_, store::sha256_hex(input_text_)},
-             {config_path_, store::sha256_hex(*config)}};
+  inputs_ = {{input_name_, store::sha256_hex(input_text_)},
+             {config_name_, store::sha256_hex(*config)}};
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
 // The scenario base of a sweep: a scenario file parsed once, with the files its sources read.
 #include <algorithm>
+#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -48,14 +49,15 @@ bool same_sources(const sim::Scenario& a, const sim::Scenario& b) {
 class ScenarioBase final : public SweepBase {
  public:
   ScenarioBase(io::ScenarioTemplate scenario_template, sim::Scenario base, io::EnvLookup env,
-               bool check_determinism)
+               const io::SweepSpec& spec)
       : template_(std::move(scenario_template)),
         base_(std::move(base)),
         env_(std::move(env)),
-        check_determinism_(check_determinism) {}
+        check_determinism_(spec.check_determinism),
+        name_(spec.base.scenario_as_written) {}
 
   absl::Status load(const std::string& text);
-  std::string description() const override { return fmt::format("scenario {}", base_.path); }
+  std::string description() const override { return fmt::format("scenario {}", name_); }
   const std::vector<store::InputDigest>& inputs() const override { return inputs_; }
   store::RunRecord run_point(std::int64_t point, std::span<const Assignment> params,
                              const std::string& version) const override;
@@ -72,6 +74,7 @@ class ScenarioBase final : public SweepBase {
   sim::Scenario base_;
   io::EnvLookup env_;
   bool check_determinism_;
+  std::string name_;  // the scenario's path as the sweep file writes it
   io::ScenarioSources sources_;
   std::vector<store::InputDigest> inputs_;
 };
@@ -84,7 +87,7 @@ absl::Status ScenarioBase::load(const std::string& text) {
   auto sources = io::read_scenario_sources(base_, env_);
   if (!sources.ok()) return sources.status();
   sources_ = std::move(*sources);
-  inputs_.push_back({base_.path, store::sha256_hex(text)});
+  inputs_.push_back({name_, store::sha256_hex(text)});
   std::vector<std::string> files;
   if (base_.market.source == MarketSourceKind::kCsv) files.push_back(base_.market.csv->path);
   if (base_.signals.source == SignalSourceKind::kFile) files.push_back(base_.signals.file->path);
@@ -93,7 +96,11 @@ absl::Status ScenarioBase::load(const std::string& text) {
     if (!path.ok()) return path.status();
     auto bytes = io::read_file(*path);
     if (!bytes.ok()) return bytes.status();
-    inputs_.push_back({f, store::sha256_hex(*bytes)});
+    // Named relative to the scenario's directory: the same from any working directory.
+    const std::string name = f.starts_with("${") || base_.dir.empty()
+                                 ? f
+                                 : std::filesystem::path(f).lexically_relative(base_.dir).string();
+    inputs_.push_back({name, store::sha256_hex(*bytes)});
   }
   return absl::OkStatus();
 }
@@ -214,7 +221,7 @@ absl::StatusOr<std::unique_ptr<SweepBase>> make_scenario_base(const io::SweepSpe
   auto base = scenario_template->build({});
   if (!base.ok()) return base.status();
   auto prepared = std::make_unique<ScenarioBase>(std::move(*scenario_template), std::move(*base),
-                                                 env, spec.check_determinism);
+                                                 env, spec);
   if (auto st = prepared->load(*text); !st.ok()) return st;
   return prepared;
 }
