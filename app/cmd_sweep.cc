@@ -14,7 +14,6 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "fmt/format.h"
-#include "fmt/ranges.h"
 #include "io/slurm_script.h"
 #include "runner/sweep.h"
 
@@ -61,24 +60,6 @@ constexpr std::string_view kHelp =
 
 constexpr CommandOutput kCli("sweep", kHelp);
 
-// --shard, else the Slurm array task's, else the whole sweep.
-absl::StatusOr<runner::Shard> shard_of(const Args& args, const io::EnvLookup& env) {
-  if (auto s = args.get("shard")) return runner::parse_shard(*s);
-  const auto id = env("SLURM_ARRAY_TASK_ID");
-  const auto count = env("SLURM_ARRAY_TASK_COUNT");
-  if (!id && !count) return runner::Shard{};
-  if (!id || !count) {
-    return absl::InvalidArgumentError(
-        "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT must both be set (or pass --shard I/N)");
-  }
-  auto shard = runner::parse_shard(fmt::format("{}/{}", *id, *count));
-  if (!shard.ok()) {
-    return absl::InvalidArgumentError(fmt::format("from SLURM_ARRAY_TASK_ID/COUNT: {}",
-                                                  std::string(shard.status().message())));
-  }
-  return shard;
-}
-
 absl::StatusOr<runner::SweepOptions> parse_options(const Args& args) {
   runner::SweepOptions o;
   o.env = io::process_env();
@@ -95,7 +76,8 @@ absl::StatusOr<runner::SweepOptions> parse_options(const Args& args) {
     return absl::InvalidArgumentError(fmt::format("--jobs: expected 1..256 (got {})", *jobs));
   }
   o.jobs = static_cast<std::size_t>(*jobs);
-  auto shard = shard_of(args, o.env);
+  auto shard = args.has("shard") ? runner::parse_shard(*args.get("shard"))
+                                 : runner::shard_from_slurm(o.env);
   if (!shard.ok()) return shard.status();
   o.shard = *shard;
   o.progress = isatty(STDERR_FILENO) != 0;
@@ -108,12 +90,20 @@ std::string absolute(const std::string& path) {
   return ec ? path : p.lexically_normal().string();
 }
 
+// Array tasks start in the submitting directory, maybe on another machine: an SQLite store's
+// path is made absolute; a server URL stays as it is.
+std::string absolute_store(const std::string& url) {
+  if (url.empty() || url.find("://") != std::string::npos) return url;
+  if (url.starts_with("sqlite:")) return "sqlite:" + absolute(url.substr(7));
+  return absolute(url);
+}
+
 int emit_slurm(const io::SweepSpec& spec, const runner::SweepOptions& o, const std::string& file) {
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   const io::SlurmScriptRequest request{ec ? std::string("q50sim") : self.string(),
-                                       absolute(spec.path), absolute(o.out_dir), o.db_url,
-                                       spec.name, spec.slurm};
+                                       absolute(spec.path), absolute(o.out_dir),
+                                       absolute_store(o.db_url), spec.name, spec.slurm};
   if (auto st = io::write_slurm_script(file, request); !st.ok()) return kCli.fail(st);
   std::printf("slurm: %s: %" PRId64 " array tasks, one per shard -> submit with: sbatch %s\n",
               file.c_str(), spec.slurm.shards, file.c_str());
@@ -121,14 +111,8 @@ int emit_slurm(const io::SweepSpec& spec, const runner::SweepOptions& o, const s
 }
 
 int dry_run(const io::SweepSpec& spec, const runner::Shard& shard) {
-  const runner::SweepGrid grid(spec);
-  std::printf("sweep %s: %" PRId64 " points\n", spec.name.c_str(), grid.size());
-  for (const io::SweepDimension& d : spec.dimensions) {
-    std::printf("  %zu x %s (%s)\n", d.rows.size(), fmt::format("{}", fmt::join(d.keys, "+")).c_str(),
-                d.origin.c_str());
-  }
-  std::printf("shard %" PRId64 "/%" PRId64 ": %zu points\n", shard.index, shard.count,
-              runner::shard_points(grid.size(), shard).size());
+  const std::string text = runner::describe_points(spec, shard);
+  std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }
 

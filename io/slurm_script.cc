@@ -47,7 +47,7 @@ std::string header(const SlurmScriptRequest& r) {
                    "#   {2} results merge {0}/results.sqlite {0}/shards/shard-*-of-{1}.sqlite\n",
                    r.out_dir, s.shards, r.q50sim);
   } else {
-    out += "# Store: every task writes to the PostgreSQL server of --db.\n";
+    out += "# Store: every task writes to the store of --db.\n";
   }
   const std::string cap = s.max_parallel > 0 ? fmt::format("%{}", s.max_parallel) : "";
   fmt::format_to(std::back_inserter(out),

@@ -7,9 +7,10 @@
 // what its store holds), so a retried or requeued task (--requeue) adds no duplicate and loses
 // no point.
 //
-// Stores: with a PostgreSQL URL every task writes to it; otherwise each task writes its own
-// SQLite file OUT/shards/shard-I-of-N.sqlite (SQLite over a network file system is unsafe for
-// writers on many machines), merged afterwards by the command the script's header shows.
+// Stores: with a store URL (PostgreSQL, meant for many machines) every task writes to it;
+// without one each task writes its own SQLite file OUT/shards/shard-I-of-N.sqlite (SQLite over
+// a network file system is unsafe for writers on many machines), merged afterwards by the
+// command the script's header shows.
 
 #include <string>
 
@@ -22,7 +23,7 @@ struct SlurmScriptRequest {
   std::string q50sim;      // the binary every task runs (absolute)
   std::string sweep_file;  // absolute
   std::string out_dir;     // absolute
-  std::string db_url;      // a PostgreSQL URL, or empty: SQLite per shard
+  std::string db_url;      // the store every task writes to, or empty: SQLite per shard
   std::string sweep_name;
   SlurmSpec slurm;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "io/atomic_file.h"
 #include "io/sweep_report.h"
 #include "store/result_store.h"
@@ -171,6 +172,32 @@ absl::Status write_report(const io::SweepSpec& spec, store::ResultStore& store,
 }
 
 }  // namespace
+
+absl::StatusOr<Shard> shard_from_slurm(const io::EnvLookup& env) {
+  const auto id = env("SLURM_ARRAY_TASK_ID");
+  const auto count = env("SLURM_ARRAY_TASK_COUNT");
+  if (!id && !count) return Shard{};
+  if (!id || !count) {
+    return absl::InvalidArgumentError(
+        "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT must both be set (or pass --shard I/N)");
+  }
+  auto shard = parse_shard(fmt::format("{}/{}", *id, *count));
+  if (!shard.ok()) {
+    return absl::InvalidArgumentError(fmt::format("from SLURM_ARRAY_TASK_ID/COUNT: {}",
+                                                  std::string(shard.status().message())));
+  }
+  return shard;
+}
+
+std::string describe_points(const io::SweepSpec& spec, const Shard& shard) {
+  const SweepGrid grid(spec);
+  std::string out = fmt::format("sweep {}: {} points\n", spec.name, grid.size());
+  for (const io::SweepDimension& d : spec.dimensions) {
+    out += fmt::format("  {} x {} ({})\n", d.rows.size(), fmt::join(d.keys, "+"), d.origin);
+  }
+  return out + fmt::format("shard {}/{}: {} points\n", shard.index, shard.count,
+                           shard_points(grid.size(), shard).size());
+}
 
 std::string sweep_store_url(const SweepOptions& options) {
   if (!options.db_url.empty()) return options.db_url;

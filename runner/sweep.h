@@ -55,6 +55,15 @@ struct SweepOutcome {
   double report_seconds = 0;
 };
 
+// The shard of a Slurm array task: SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT when both are
+// set, the whole sweep (0/1) when neither is. InvalidArgument when only one is set or they do
+// not make a shard.
+absl::StatusOr<Shard> shard_from_slurm(const io::EnvLookup& env);
+
+// What --dry-run prints: the sweep's points, each dimension's size, keys and place in the file,
+// and the shard's size.
+std::string describe_points(const io::SweepSpec& spec, const Shard& shard);
+
 // The store URL a sweep writes to: db_url, or out_dir/results.sqlite.
 std::string sweep_store_url(const SweepOptions& options);
 
