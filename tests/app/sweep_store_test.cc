@@ -1,7 +1,7 @@
 // The sweeps shipped in scenarios/sweeps run as a user runs them (`q50sim sweep FILE --out DIR`,
 // nothing else: the hummingbot grid reads the reference data gzipped from golden/existing), each
 // stored in SQLite and in PostgreSQL, exported to CSV and read by pandas; both stores give the
-// same CSV bytes. Idempotence on both backends: a re-run adds nothing, and a sweep SIGKILLed
+// same CSV bytes, and the grid's point with the reference config is the reference replay. Idempotence on both backends: a re-run adds nothing, and a sweep SIGKILLed
 // mid-way keeps whole batches only and, run again, completes to exactly the rows of an
 // uninterrupted run. Every case runs on SQLite and PostgreSQL (tests/store/store_test_support.h:
 // without Q50SIM_PG_URL the PostgreSQL cases are SKIPPED, or fail when CI is set).
@@ -123,9 +123,32 @@ pid_t spawn(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+// The grid's point with the reference case's own config over the whole frame is the reference
+// replay: its pinned fingerprint and the existing system's total return, bit for bit.
+void check_reference_point(const std::string& csv_text) {
+  const t::Csv csv = t::parse_csv(csv_text);
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+    if (csv.at(i, "sizing_method") != "enhanced" || csv.at(i, "min_confidence_hold") != "1.0" ||
+        csv.at(i, "fee_rate") != "0.001" || csv.at(i, "window") != "..") {
+      continue;
+    }
+    ++found;
+    const std::string pinned = t::read_text(source_dir() + "/golden/replay/fingerprints.txt");
+    BOOST_TEST(pinned.find("backtest_hb/d17245f_enhanced " + csv.at(i, "fingerprint")) !=
+               std::string::npos, csv.at(i, "fingerprint"));
+    const nlohmann::json expected = nlohmann::json::parse(t::read_text(
+        source_dir() + "/golden/existing/backtest_hb/d17245f_enhanced/expected_metrics.json"));
+    BOOST_TEST(std::stod(csv.at(i, "total_return")) == expected["total_return"].get<double>());
+    BOOST_TEST(std::stod(csv.at(i, "total_trades")) == expected["total_trades"].get<double>());
+  }
+  BOOST_TEST(found == 1u);
+}
+
 Q50_STORE_CASE(hb_grid_is_stored_exported_and_read_by_pandas) {
   const std::string csv = shipped_sweep_csv(backend, "hb_grid.toml", 1008,
                                             {"sizing_method", "min_confidence_hold", "fee_rate", "window"});
+  check_reference_point(csv);
   same_as_other_backend("hb_grid", csv);
 }
 
