@@ -154,8 +154,8 @@ absl::Status run_points(const io::SweepSpec& spec, const SweepOptions& options,
       if (auto st = store.write_batch(spec.name, batch); !st.ok()) return st;
       outcome.run += static_cast<std::int64_t>(batch.size());
       batch.clear();
-      progress.update(outcome.run, last);
     }
+    progress.update(static_cast<std::int64_t>(i) + 1, last);
     return absl::OkStatus();
   };
   return run_ordered<store::RunRecord>(todo.size(), options.jobs, 4 * batch_points, compute,
