@@ -1,8 +1,8 @@
 // q50sim results: what a results store holds (store/result_store.h): list, export, report,
 // merge.
 #include <cinttypes>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,11 +79,12 @@ int list(store::ResultStore& db) {
 int describe(store::ResultStore& db, const store::SweepRecord& s) {
   auto sweeps = db.list_sweeps();
   if (!sweeps.ok()) return kCli.fail(sweeps.status());
-  std::printf("sweep %s\n  base        %s\n  parameters  %s\n  spec        sha256 %s\n"
-              "  version     %s\n",
-              s.name.c_str(), s.base_description.c_str(),
-              fmt::format("{}", fmt::join(s.parameter_names, ", ")).c_str(), s.spec_digest.c_str(),
-              s.q50sim_version.c_str());
+  std::printf(
+      "sweep %s\n  base        %s\n  parameters  %s\n  spec        sha256 %s\n"
+      "  version     %s\n",
+      s.name.c_str(), s.base_description.c_str(),
+      fmt::format("{}", fmt::join(s.parameter_names, ", ")).c_str(), s.spec_digest.c_str(),
+      s.q50sim_version.c_str());
   for (const store::InputDigest& in : s.inputs) {
     std::printf("  input       %s sha256 %s\n", in.name.c_str(), in.digest.c_str());
   }
@@ -101,14 +102,15 @@ absl::StatusOr<store::SweepRecord> chosen_sweep(store::ResultStore& db, const Ar
   auto sweeps = db.list_sweeps();
   if (!sweeps.ok()) return sweeps.status();
   if (sweeps->size() != 1) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{} holds {} sweeps: name one with --sweep NAME", db.display_url(), sweeps->size()));
+    return absl::InvalidArgumentError(fmt::format("{} holds {} sweeps: name one with --sweep NAME",
+                                                  db.display_url(), sweeps->size()));
   }
   return db.read_sweep(sweeps->front().name);
 }
 
 // The report from the store: the sweep file it keeps gives the report's settings.
-absl::Status write_html(store::ResultStore& db, const store::SweepRecord& s, const std::string& path) {
+absl::Status write_html(store::ResultStore& db, const store::SweepRecord& s,
+                        const std::string& path) {
   auto spec = io::parse_sweep(s.name + ".toml", s.spec_text);
   if (!spec.ok()) return spec.status();
   auto runs = db.read_runs(s.name);

@@ -76,8 +76,8 @@ absl::StatusOr<runner::SweepOptions> parse_options(const Args& args) {
     return absl::InvalidArgumentError(fmt::format("--jobs: expected 1..256 (got {})", *jobs));
   }
   o.jobs = static_cast<std::size_t>(*jobs);
-  auto shard = args.has("shard") ? runner::parse_shard(*args.get("shard"))
-                                 : runner::shard_from_slurm(o.env);
+  auto shard =
+      args.has("shard") ? runner::parse_shard(*args.get("shard")) : runner::shard_from_slurm(o.env);
   if (!shard.ok()) return shard.status();
   o.shard = *shard;
   o.progress = isatty(STDERR_FILENO) != 0;
@@ -102,8 +102,11 @@ int emit_slurm(const io::SweepSpec& spec, const runner::SweepOptions& o, const s
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   const io::SlurmScriptRequest request{ec ? std::string("q50sim") : self.string(),
-                                       absolute(spec.path), absolute(o.out_dir),
-                                       absolute_store(o.db_url), spec.name, spec.slurm};
+                                       absolute(spec.path),
+                                       absolute(o.out_dir),
+                                       absolute_store(o.db_url),
+                                       spec.name,
+                                       spec.slurm};
   if (auto st = io::write_slurm_script(file, request); !st.ok()) return kCli.fail(st);
   std::printf("slurm: %s: %" PRId64 " array tasks, one per shard -> submit with: sbatch %s\n",
               file.c_str(), spec.slurm.shards, file.c_str());
@@ -127,8 +130,8 @@ int run_point(const io::SweepSpec& spec, const Args& args, const runner::SweepOp
   const store::RunRecord& r = files->record;
   std::printf("point %" PRId64 ": %s%s%s -> %s\nsame run: %s\nfingerprint=%016" PRIx64 "\n",
               r.point_index, std::string(store::run_status_name(r.status)).c_str(),
-              r.error.empty() ? "" : ": ", r.error.c_str(), o.out_dir.c_str(), files->command.c_str(),
-              r.fingerprint.value_or(0));
+              r.error.empty() ? "" : ": ", r.error.c_str(), o.out_dir.c_str(),
+              files->command.c_str(), r.fingerprint.value_or(0));
   return r.status == store::RunStatus::kOk ? kExitOk : kExitCheckFailed;
 }
 

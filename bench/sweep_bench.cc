@@ -86,8 +86,8 @@ struct Run {
 
 Run run_sweep(const std::string& bin, const std::string& sweep, const fs::path& out, int jobs) {
   fs::remove_all(out);
-  const std::vector<std::string> argv{bin, "sweep", sweep, "--out", out.string(), "--jobs",
-                                      std::to_string(jobs)};
+  const std::vector<std::string> argv{
+      bin, "sweep", sweep, "--out", out.string(), "--jobs", std::to_string(jobs)};
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
@@ -109,19 +109,21 @@ Run run_sweep(const std::string& bin, const std::string& sweep, const fs::path& 
             static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   const std::string out_text = read_all(capture);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "sweep_bench: q50sim sweep %s failed:\n%s\n", sweep.c_str(), out_text.c_str());
+    std::fprintf(stderr, "sweep_bench: q50sim sweep %s failed:\n%s\n", sweep.c_str(),
+                 out_text.c_str());
     std::exit(1);
   }
   std::smatch m;
-  if (std::regex_search(out_text, m, std::regex("([0-9.]+) points/s"))) r.run_rate = std::stod(m[1]);
+  if (std::regex_search(out_text, m, std::regex("([0-9.]+) points/s")))
+    r.run_rate = std::stod(m[1]);
   return r;
 }
 
 // Mean bars per point: the total_periods column of the sweep's CSV export.
 double bars_per_point(const std::string& bin, const fs::path& out) {
   const std::string csv = (out / "bench.csv").string();
-  const std::string cmd = fmt::format("{} results {}/results.sqlite --csv {} > /dev/null", bin,
-                                      out.string(), csv);
+  const std::string cmd =
+      fmt::format("{} results {}/results.sqlite --csv {} > /dev/null", bin, out.string(), csv);
   if (std::system(cmd.c_str()) != 0) return 0;
   std::ifstream in(csv);
   std::string header;

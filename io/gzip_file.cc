@@ -16,7 +16,8 @@ namespace {
 constexpr std::uint64_t kMaxBytes = (std::uint64_t{1} << 32) - 1;
 
 absl::StatusOr<std::string> gunzip(const std::string& path, const std::string& data) {
-  if (data.size() > UINT_MAX) return absl::DataLossError(fmt::format("{}: larger than 4 GiB", path));
+  if (data.size() > UINT_MAX)
+    return absl::DataLossError(fmt::format("{}: larger than 4 GiB", path));
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) {  // 16: gzip header and trailer only
     return absl::InternalError(fmt::format("{}: zlib inflateInit2 failed", path));

@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <system_error>
 #include <iterator>
+#include <system_error>
 
 #include "fmt/format.h"
 #include "io/atomic_file.h"
@@ -35,7 +35,8 @@ std::string header(const SlurmScriptRequest& r) {
       "# q50sim sweep {0} as a Slurm job array: {1} tasks, one per shard (written by q50sim sweep "
       "--emit-slurm).\n"
       "# Submit with `sbatch FILE` (`sbatch --wait FILE` returns when every task has ended).\n"
-      "# Each task runs its shard with --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; a shard\n"
+      "# Each task runs its shard with --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; a "
+      "shard\n"
       "# skips the points its store holds, so a retried or requeued task adds no duplicate and\n"
       "# loses no point. A task retries its shard up to {2} times (not after exit 2 or 3: a bad\n"
       "# command line or bad input fails the same way again).\n",
@@ -54,7 +55,8 @@ std::string header(const SlurmScriptRequest& r) {
                  "#SBATCH --job-name=q50sweep-{}\n#SBATCH --array=0-{}{}\n"
                  "#SBATCH --cpus-per-task={}\n#SBATCH --mem={}\n#SBATCH --time={}\n",
                  r.sweep_name, s.shards - 1, cap, s.cpus_per_task, s.mem, s.time);
-  if (!s.partition.empty()) fmt::format_to(std::back_inserter(out), "#SBATCH --partition={}\n", s.partition);
+  if (!s.partition.empty())
+    fmt::format_to(std::back_inserter(out), "#SBATCH --partition={}\n", s.partition);
   fmt::format_to(std::back_inserter(out),
                  "#SBATCH --output={}/slurm/%x-%A_%a.out\n#SBATCH --requeue\n", r.out_dir);
   return out;
@@ -74,7 +76,8 @@ std::string render_slurm_script(const SlurmScriptRequest& r) {
                  "task=\"${{SLURM_ARRAY_TASK_ID:?submit this script with sbatch: it is a job "
                  "array}}\"\n"
                  "count=\"${{SLURM_ARRAY_TASK_COUNT:-{}}}\"\n",
-                 shell_word(r.q50sim), shell_word(r.sweep_file), shell_word(r.out_dir), r.slurm.shards);
+                 shell_word(r.q50sim), shell_word(r.sweep_file), shell_word(r.out_dir),
+                 r.slurm.shards);
   if (r.db_url.empty()) {
     out += "db=\"$out/shards/shard-$task-of-$count.sqlite\"\n";
   } else {

@@ -33,7 +33,9 @@ Rgb mix(Rgb a, Rgb b, double t) {
 }
 
 std::string hex(Rgb c) {
-  const auto byte = [](double v) { return static_cast<int>(std::lround(std::clamp(v, 0.0, 255.0))); };
+  const auto byte = [](double v) {
+    return static_cast<int>(std::lround(std::clamp(v, 0.0, 255.0)));
+  };
   return fmt::format("#{:02x}{:02x}{:02x}", byte(c.r), byte(c.g), byte(c.b));
 }
 
@@ -99,8 +101,8 @@ void append_legend(std::string& out, const Scale& s, double x, double y) {
   for (int i = 0; i < kSteps; ++i) {
     const double v = s.lo + (s.hi - s.lo) * (i + 0.5) / kSteps;
     fmt::format_to(std::back_inserter(out),
-                   "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"8\" height=\"12\" fill=\"{}\"/>", x + i * 8,
-                   y, s.colour(v));
+                   "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"8\" height=\"12\" fill=\"{}\"/>",
+                   x + i * 8, y, s.colour(v));
   }
   fmt::format_to(std::back_inserter(out),
                  "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"yl\">{}</text>"
@@ -118,8 +120,9 @@ std::string short_number(double v) {
 }
 
 Summary summarize(std::vector<double> values) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
-               values.end());
+  values.erase(
+      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+      values.end());
   Summary s;
   s.count = static_cast<std::int64_t>(values.size());
   if (values.empty()) {
@@ -150,8 +153,10 @@ Summary summarize(std::vector<double> values) {
 
 std::string heatmap_svg(const Heatmap& map) {
   const Scale scale = scale_of(map);
-  const double cell_w = std::clamp(880.0 / static_cast<double>(std::max<std::size_t>(map.x_labels.size(), 1)), 14.0, 90.0);
-  const double cell_h = std::clamp(420.0 / static_cast<double>(std::max<std::size_t>(map.y_labels.size(), 1)), 14.0, 40.0);
+  const double cell_w = std::clamp(
+      880.0 / static_cast<double>(std::max<std::size_t>(map.x_labels.size(), 1)), 14.0, 90.0);
+  const double cell_h = std::clamp(
+      420.0 / static_cast<double>(std::max<std::size_t>(map.y_labels.size(), 1)), 14.0, 40.0);
   const double left = 150, top = 40;
   const double width = left + cell_w * static_cast<double>(map.x_labels.size()) + 40;
   const double height = top + cell_h * static_cast<double>(map.y_labels.size()) + 70;
@@ -163,8 +168,9 @@ std::string heatmap_svg(const Heatmap& map) {
   const bool labels = cell_w >= 40 && cell_h >= 16;
   for (std::size_t y = 0; y < map.y_labels.size(); ++y) {
     const double cy = top + cell_h * static_cast<double>(y);
-    fmt::format_to(std::back_inserter(out), "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"yl\">{}</text>\n",
-                   left - 6, cy + cell_h / 2 + 4, html_escape(map.y_labels[y]));
+    fmt::format_to(std::back_inserter(out),
+                   "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"yl\">{}</text>\n", left - 6,
+                   cy + cell_h / 2 + 4, html_escape(map.y_labels[y]));
     for (std::size_t x = 0; x < map.x_labels.size(); ++x) {
       const double cx = left + cell_w * static_cast<double>(x);
       const auto it = map.cells.find({x, y});
@@ -176,8 +182,9 @@ std::string heatmap_svg(const Heatmap& map) {
                      cx, cy, cell_w, cell_h, scale.colour(v), tip);
       if (labels) {
         fmt::format_to(std::back_inserter(out),
-                       "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"cell{}\">{}</text>", cx + cell_w / 2,
-                       cy + cell_h / 2 + 4, scale.dark(v) ? " dark" : "", html_escape(short_number(v)));
+                       "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"cell{}\">{}</text>",
+                       cx + cell_w / 2, cy + cell_h / 2 + 4, scale.dark(v) ? " dark" : "",
+                       html_escape(short_number(v)));
       }
     }
     out += '\n';
@@ -224,26 +231,27 @@ std::string box_chart_svg(std::string_view id, std::string_view metric,
                    left, y(v), width - 20, y(v), left - 6, y(v) + 4, html_escape(short_number(v)));
   }
   if (lo < 0 && hi > 0) {
-    fmt::format_to(std::back_inserter(out),
-                   "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"zero\"/>\n",
-                   left, y(0), width - 20, y(0));
+    fmt::format_to(
+        std::back_inserter(out),
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"zero\"/>\n", left,
+        y(0), width - 20, y(0));
   }
   for (std::size_t i = 0; i < n; ++i) {
     const Summary& s = groups[i].summary;
     if (s.count == 0) continue;
     const double cx = left + step * (static_cast<double>(i) + 0.5);
     const double bw = std::max(2.0, step * 0.6);
-    fmt::format_to(std::back_inserter(out),
-                   "<g><title>{}</title><line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" "
-                   "y2=\"{:.1f}\" stroke=\"{}\"/><rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-                   "height=\"{:.1f}\" fill=\"{}\" stroke=\"{}\"/><line x1=\"{:.1f}\" y1=\"{:.1f}\" "
-                   "x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"/></g>\n",
-                   html_escape(fmt::format("{}: {} runs, min {}, median {}, max {}", groups[i].label,
-                                           s.count, short_number(s.min), short_number(s.median),
-                                           short_number(s.max))),
-                   cx, y(s.max), cx, y(s.min), kBoxLine, cx - bw / 2, y(s.p75), bw,
-                   std::max(1.0, y(s.p25) - y(s.p75)), kBoxFill, kBoxLine, cx - bw / 2, y(s.median),
-                   cx + bw / 2, y(s.median), kBoxLine);
+    fmt::format_to(
+        std::back_inserter(out),
+        "<g><title>{}</title><line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" "
+        "y2=\"{:.1f}\" stroke=\"{}\"/><rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+        "height=\"{:.1f}\" fill=\"{}\" stroke=\"{}\"/><line x1=\"{:.1f}\" y1=\"{:.1f}\" "
+        "x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"/></g>\n",
+        html_escape(fmt::format("{}: {} runs, min {}, median {}, max {}", groups[i].label, s.count,
+                                short_number(s.min), short_number(s.median), short_number(s.max))),
+        cx, y(s.max), cx, y(s.min), kBoxLine, cx - bw / 2, y(s.p75), bw,
+        std::max(1.0, y(s.p25) - y(s.p75)), kBoxFill, kBoxLine, cx - bw / 2, y(s.median),
+        cx + bw / 2, y(s.median), kBoxLine);
   }
   return out + "</svg>\n";
 }
@@ -258,8 +266,8 @@ std::string interval_svg(const Summary& s, double lo, double hi) {
       kWidth, kHeight);
   if (lo < 0 && hi > 0) {
     fmt::format_to(std::back_inserter(out),
-                   "<line x1=\"{:.1f}\" y1=\"0\" x2=\"{:.1f}\" y2=\"{:.0f}\" class=\"zero\"/>", x(0),
-                   x(0), kHeight);
+                   "<line x1=\"{:.1f}\" y1=\"0\" x2=\"{:.1f}\" y2=\"{:.0f}\" class=\"zero\"/>",
+                   x(0), x(0), kHeight);
   }
   if (s.count > 0) {
     fmt::format_to(std::back_inserter(out),

@@ -68,9 +68,8 @@ absl::Status Node::bad(std::string_view key, std::string_view expected) const {
   const toml::node* found = find(key);
   if (found == nullptr) return error(fmt::format("{}: expected {}", key, expected));
   const toml::node& n = *found;
-  return absl::InvalidArgumentError(fmt::format("{}: {}.{}: expected {}, got {}",
-                                                where(n.source()), label, key, expected,
-                                                describe(n)));
+  return absl::InvalidArgumentError(fmt::format("{}: {}.{}: expected {}, got {}", where(n.source()),
+                                                label, key, expected, describe(n)));
 }
 
 absl::Status Node::check_keys(std::initializer_list<std::string_view> known) const {
@@ -136,8 +135,8 @@ std::optional<double> number_of(const toml::node& n) {
 }
 
 // A path of the file, resolved against its directory unless absolute or a ${NAME} path.
-absl::Status get_path(const Node& t, std::string_view key, const std::string& dir,
-                      std::string& out, std::string& as_written) {
+absl::Status get_path(const Node& t, std::string_view key, const std::string& dir, std::string& out,
+                      std::string& as_written) {
   std::string& text = as_written;
   Q50_SWEEP_TRY(get_string(t, key, text));
   if (t.find(key) == nullptr) return t.error(fmt::format("missing required key '{}'", key));
@@ -190,8 +189,9 @@ absl::Status read_base(const Node& root, const std::string& dir, SweepBase& base
   if (b->table == nullptr) return root.error("missing required table [base]");
   Q50_SWEEP_TRY(b->check_keys({"scenario", "replay", "input", "config"}));
   if ((b->find("scenario") != nullptr) == (b->find("replay") != nullptr)) {
-    return b->error("expected exactly one of 'scenario' (a scenario file) or 'replay' "
-                    "(hummingbot or quantile, with input and config)");
+    return b->error(
+        "expected exactly one of 'scenario' (a scenario file) or 'replay' "
+        "(hummingbot or quantile, with input and config)");
   }
   if (b->find("scenario") != nullptr) {
     if (b->find("input") != nullptr || b->find("config") != nullptr) {
@@ -301,8 +301,8 @@ absl::Status read_range(const Node& d, SweepDimension& dim) {
   const int places = std::max(decimals_of(*lo), decimals_of(*by));
   for (std::int64_t i = 0; i < count; ++i) {
     if (integers) {
-      dim.rows.push_back({integer_value(from->as_integer()->get() + i * step->as_integer()->get(),
-                                        origin)});
+      dim.rows.push_back(
+          {integer_value(from->as_integer()->get() + i * step->as_integer()->get(), origin)});
       continue;
     }
     const double x = *lo + static_cast<double>(i) * *by;
@@ -349,8 +349,9 @@ struct DrawRule {
 absl::StatusOr<DrawRule> read_draw_rule(const Node& r) {
   Q50_SWEEP_TRY(r.check_keys({"uniform", "log_uniform", "integers", "choice"}));
   if (r.table == nullptr || r.table->size() != 1) {
-    return r.error("expected exactly one of uniform = [lo, hi], log_uniform = [lo, hi], "
-                   "integers = [lo, hi] or choice = [values...]");
+    return r.error(
+        "expected exactly one of uniform = [lo, hi], log_uniform = [lo, hi], "
+        "integers = [lo, hi] or choice = [values...]");
   }
   DrawRule rule;
   const std::string_view name = r.table->begin()->first.str();
@@ -376,8 +377,10 @@ absl::StatusOr<DrawRule> read_draw_rule(const Node& r) {
     return rule;
   }
   rule.kind = name == "uniform" ? DrawRule::Kind::kUniform : DrawRule::Kind::kLogUniform;
-  const std::optional<double> lo = a != nullptr && a->size() == 2 ? number_of((*a)[0]) : std::nullopt;
-  const std::optional<double> hi = a != nullptr && a->size() == 2 ? number_of((*a)[1]) : std::nullopt;
+  const std::optional<double> lo =
+      a != nullptr && a->size() == 2 ? number_of((*a)[0]) : std::nullopt;
+  const std::optional<double> hi =
+      a != nullptr && a->size() == 2 ? number_of((*a)[1]) : std::nullopt;
   const bool log = rule.kind == DrawRule::Kind::kLogUniform;
   if (!lo || !hi || !std::isfinite(*lo) || !std::isfinite(*hi) || !(*lo < *hi) ||
       (log && !(*lo > 0))) {
@@ -393,7 +396,8 @@ SweepValue draw(const DrawRule& rule, sim::Prng& prng, int digits, const std::st
     case DrawRule::Kind::kChoice:
       return rule.choices[prng.below(rule.choices.size())];
     case DrawRule::Kind::kIntegers: {
-      const auto width = static_cast<std::uint64_t>(rule.ihi) - static_cast<std::uint64_t>(rule.ilo);
+      const auto width =
+          static_cast<std::uint64_t>(rule.ihi) - static_cast<std::uint64_t>(rule.ilo);
       const std::uint64_t offset = width == UINT64_MAX ? prng.next_u64() : prng.below(width + 1);
       return integer_value(static_cast<std::int64_t>(static_cast<std::uint64_t>(rule.ilo) + offset),
                            origin);
@@ -415,7 +419,8 @@ absl::Status read_random(const Node& d, std::uint64_t sample_seed, SweepDimensio
   if (joint) {
     Q50_SWEEP_TRY(r->check_keys({"count", "digits", "draws"}));
   } else {
-    Q50_SWEEP_TRY(r->check_keys({"count", "digits", "uniform", "log_uniform", "integers", "choice"}));
+    Q50_SWEEP_TRY(
+        r->check_keys({"count", "digits", "uniform", "log_uniform", "integers", "choice"}));
   }
   std::int64_t count = 0, digits = 6;
   Q50_SWEEP_TRY(get_int(*r, "count", count, 1, kMaxRows));
@@ -434,12 +439,14 @@ absl::Status read_random(const Node& d, std::uint64_t sample_seed, SweepDimensio
     const toml::node* draws = r->find("draws");
     const auto* a = draws != nullptr ? draws->as_array() : nullptr;
     if (a == nullptr || a->size() != dim.keys.size()) {
-      return r->error(fmt::format("expected draws = [...], one rule per key ({})", dim.keys.size()));
+      return r->error(
+          fmt::format("expected draws = [...], one rule per key ({})", dim.keys.size()));
     }
     for (std::size_t k = 0; k < a->size(); ++k) {
       const auto* t = (*a)[k].as_table();
       if (t == nullptr) return r->bad("draws", "an array of tables such as { uniform = [0, 1] }");
-      auto rule = read_draw_rule(Node{r->path, t, fmt::format("{}.draws[{}]", r->label, k), t->source()});
+      auto rule =
+          read_draw_rule(Node{r->path, t, fmt::format("{}.draws[{}]", r->label, k), t->source()});
       if (!rule.ok()) return rule.status();
       rules.push_back(std::move(*rule));
     }
@@ -449,7 +456,8 @@ absl::Status read_random(const Node& d, std::uint64_t sample_seed, SweepDimensio
   const std::string origin = d.where();
   for (std::int64_t i = 0; i < count; ++i) {
     std::vector<SweepValue> row;
-    for (const DrawRule& rule : rules) row.push_back(draw(rule, prng, static_cast<int>(digits), origin));
+    for (const DrawRule& rule : rules)
+      row.push_back(draw(rule, prng, static_cast<int>(digits), origin));
     dim.rows.push_back(std::move(row));
   }
   return absl::OkStatus();
@@ -464,8 +472,9 @@ absl::Status read_dimension(const Node& d, std::uint64_t sample_seed, SweepDimen
   int forms = 0;
   for (const char* f : {"values", "range", "seeds", "random"}) forms += d.find(f) != nullptr;
   if (forms != 1) {
-    return d.error("expected exactly one of values = [...], range = { from, to, step }, "
-                   "seeds = { from, count }, random = { count, ... }");
+    return d.error(
+        "expected exactly one of values = [...], range = { from, to, step }, "
+        "seeds = { from, count }, random = { count, ... }");
   }
   if (d.find("values") != nullptr) return read_values(d, dim.keys.size(), dim);
   if (d.find("seeds") != nullptr) return read_seeds(d, dim);
@@ -499,10 +508,10 @@ absl::Status check_key(const SweepSpec& spec, const SweepDimension& dim, const s
   if (key == kSeedKey) return absl::OkStatus();
   if (spec.base.kind == SweepBaseKind::kScenario) {
     if (known_scenario_key(key)) return absl::OkStatus();
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: key '{}': not a scenario key (scenarios/example.toml lists them, e.g. "
-        "\"strategy.min_confidence\", \"faults[0].probability\"), nor \"seed\"",
-        dim.origin, key));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: key '{}': not a scenario key (scenarios/example.toml lists them, e.g. "
+                    "\"strategy.min_confidence\", \"faults[0].probability\"), nor \"seed\"",
+                    dim.origin, key));
   }
   if (key == kWindowKey) return absl::OkStatus();
   const auto keys = replay_config_keys(spec.base.profile);
@@ -552,7 +561,8 @@ absl::Status check_dimensions(const SweepSpec& spec) {
 absl::Status read_sweep_table(const Node& root, SweepSpec& spec) {
   auto s = sub(root, "sweep", "[sweep]");
   if (!s.ok()) return s.status();
-  Q50_SWEEP_TRY(s->check_keys({"name", "description", "seed", "check_determinism", "batch_points"}));
+  Q50_SWEEP_TRY(
+      s->check_keys({"name", "description", "seed", "check_determinism", "batch_points"}));
   Q50_SWEEP_TRY(get_string(*s, "name", spec.name));
   Q50_SWEEP_TRY(get_string(*s, "description", spec.description));
   std::int64_t seed = 1;
@@ -561,14 +571,16 @@ absl::Status read_sweep_table(const Node& root, SweepSpec& spec) {
   Q50_SWEEP_TRY(get_bool(*s, "check_determinism", spec.check_determinism));
   Q50_SWEEP_TRY(get_int(*s, "batch_points", spec.batch_points, 1, 100'000));
   if (spec.name.empty()) spec.name = std::filesystem::path(spec.path).stem().string();
-  const bool valid_name = !spec.name.empty() &&
-      std::all_of(spec.name.begin(), spec.name.end(), [](char c) {
+  const bool valid_name =
+      !spec.name.empty() && std::all_of(spec.name.begin(), spec.name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '_' || c == '-' || c == '.';
       });
   if (!valid_name) {
-    return s->error(fmt::format("name '{}': expected letters, digits, '_', '-' or '.' (it names "
-                                "files and Slurm jobs)", spec.name));
+    return s->error(
+        fmt::format("name '{}': expected letters, digits, '_', '-' or '.' (it names "
+                    "files and Slurm jobs)",
+                    spec.name));
   }
   return absl::OkStatus();
 }
@@ -576,7 +588,8 @@ absl::Status read_sweep_table(const Node& root, SweepSpec& spec) {
 absl::Status read_report_table(const Node& root, SweepReportSpec& r) {
   auto t = sub(root, "report", "[report]");
   if (!t.ok()) return t.status();
-  Q50_SWEEP_TRY(t->check_keys({"metric", "higher_is_better", "x", "y", "breakdown_metric", "best"}));
+  Q50_SWEEP_TRY(
+      t->check_keys({"metric", "higher_is_better", "x", "y", "breakdown_metric", "best"}));
   Q50_SWEEP_TRY(get_string(*t, "metric", r.metric));
   Q50_SWEEP_TRY(get_bool(*t, "higher_is_better", r.higher_is_better));
   Q50_SWEEP_TRY(get_string(*t, "x", r.x));
@@ -636,9 +649,9 @@ absl::Status read_dimensions(const Node& root, SweepSpec& spec) {
     const auto* t = (*a)[i].as_table();
     if (t == nullptr) return root.bad("dimension", "an array of tables ([[dimension]])");
     SweepDimension dim;
-    Q50_SWEEP_TRY(read_dimension(Node{root.path, t, fmt::format("[dimension {}]", i + 1),
-                                      t->source()},
-                                 spec.sample_seed, dim));
+    Q50_SWEEP_TRY(
+        read_dimension(Node{root.path, t, fmt::format("[dimension {}]", i + 1), t->source()},
+                       spec.sample_seed, dim));
     spec.dimensions.push_back(std::move(dim));
   }
   return absl::OkStatus();
@@ -691,7 +704,8 @@ absl::StatusOr<SweepSpec> read_sweep(const std::string& path) {
 
 std::vector<std::string> sweep_parameter_names(const SweepSpec& spec) {
   std::vector<std::string> names;
-  for (const SweepDimension& d : spec.dimensions) names.insert(names.end(), d.keys.begin(), d.keys.end());
+  for (const SweepDimension& d : spec.dimensions)
+    names.insert(names.end(), d.keys.begin(), d.keys.end());
   return names;
 }
 
@@ -718,13 +732,20 @@ absl::StatusOr<FrameWindow> parse_frame_window(std::string_view text) {
 
 std::vector<std::string_view> replay_config_keys(legacy::StrategyProfile profile) {
   if (profile == legacy::StrategyProfile::kLegacyHummingbot) {
-    return {"initial_balance", "max_position_pct", "fee_rate",  "sizing_method",
-            "min_confidence_hold", "price_mode", "price_col", "return_col"};
+    return {"initial_balance",     "max_position_pct", "fee_rate",  "sizing_method",
+            "min_confidence_hold", "price_mode",       "price_col", "return_col"};
   }
-  return {"initial_capital",        "position_limit",          "fee_rate",
-          "slippage_rate",          "long_threshold",          "short_threshold",
-          "max_drawdown_limit",     "base_position_size",      "confidence_multiplier",
-          "run_backtest.price_col", "run_backtest.data_frequency",
+  return {"initial_capital",
+          "position_limit",
+          "fee_rate",
+          "slippage_rate",
+          "long_threshold",
+          "short_threshold",
+          "max_drawdown_limit",
+          "base_position_size",
+          "confidence_multiplier",
+          "run_backtest.price_col",
+          "run_backtest.data_frequency",
           "run_backtest.prediction_horizon_hours"};
 }
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
-#include <limits>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -35,8 +35,9 @@ constexpr std::string_view kStyle =
 
 // One run's values by name (metrics are sorted by name in a RunRecord read from a store).
 double metric_of(const RunRecord& r, std::string_view name) {
-  const auto it = std::lower_bound(r.metrics.begin(), r.metrics.end(), name,
-                                   [](const store::MetricValue& m, std::string_view n) { return m.name < n; });
+  const auto it =
+      std::lower_bound(r.metrics.begin(), r.metrics.end(), name,
+                       [](const store::MetricValue& m, std::string_view n) { return m.name < n; });
   return it != r.metrics.end() && it->name == name ? it->value : std::nan("");
 }
 
@@ -96,8 +97,9 @@ std::string point_label(const RunRecord& r, bool skip_seed) {
 
 std::string point_command(const SweepSpec& spec, const RunRecord& r) {
   const std::string out = fmt::format("runs/{}-{}", spec.name, r.point_index);
-  const bool seed_only = std::all_of(r.parameters.begin(), r.parameters.end(),
-                                     [](const store::ParameterValue& p) { return p.name == kSeedKey; });
+  const bool seed_only =
+      std::all_of(r.parameters.begin(), r.parameters.end(),
+                  [](const store::ParameterValue& p) { return p.name == kSeedKey; });
   if (spec.base.kind == SweepBaseKind::kScenario && seed_only) {
     return fmt::format("q50sim run {} --seed {} --out {}", spec.base.scenario, r.seed, out);
   }
@@ -114,7 +116,8 @@ struct Context {
 
 // (x index, y index) of a run in the heatmap, or nullopt when its values are not labels.
 std::optional<std::pair<std::size_t, std::size_t>> cell_of(const Context& c, const RunRecord& r) {
-  const auto index = [](const std::vector<std::string>& labels, const std::string* v) -> std::optional<std::size_t> {
+  const auto index = [](const std::vector<std::string>& labels,
+                        const std::string* v) -> std::optional<std::size_t> {
     if (v == nullptr) return labels.size() == 1 ? std::optional<std::size_t>(0) : std::nullopt;
     const auto it = std::find(labels.begin(), labels.end(), *v);
     if (it == labels.end()) return std::nullopt;
@@ -128,7 +131,8 @@ std::optional<std::pair<std::size_t, std::size_t>> cell_of(const Context& c, con
 
 std::string header_html(const Context& c, const store::SweepRecord& sweep) {
   std::int64_t total = 1;
-  for (const SweepDimension& d : c.spec.dimensions) total *= static_cast<std::int64_t>(d.rows.size());
+  for (const SweepDimension& d : c.spec.dimensions)
+    total *= static_cast<std::int64_t>(d.rows.size());
   std::map<RunStatus, std::int64_t> by_status;
   for (const RunRecord& r : c.runs) ++by_status[r.status];
   std::string out = fmt::format(
@@ -154,8 +158,9 @@ std::string header_html(const Context& c, const store::SweepRecord& sweep) {
 
 std::string heatmap_html(const Context& c) {
   const std::string& metric = c.spec.report.metric;
-  std::string out = fmt::format("<h2>{} over {} and {}</h2>\n", html_escape(metric),
-                                html_escape(c.x.empty() ? "-" : c.x), html_escape(c.y.empty() ? "-" : c.y));
+  std::string out =
+      fmt::format("<h2>{} over {} and {}</h2>\n", html_escape(metric),
+                  html_escape(c.x.empty() ? "-" : c.x), html_escape(c.y.empty() ? "-" : c.y));
   if (c.x.empty()) {
     return out + "<p class=\"note\">The sweep sweeps no key besides the seed: no heatmap.</p>\n";
   }
@@ -163,9 +168,16 @@ std::string heatmap_html(const Context& c) {
   for (const RunRecord* r : c.ok) {
     if (const auto at = cell_of(c, *r)) values[*at].push_back(metric_of(*r, metric));
   }
-  Heatmap map{"heatmap", fmt::format("mean {}", metric), c.x, c.y.empty() ? "(all)" : c.y,
-              c.x_labels, c.y_labels, {}, [](const Summary& s) { return s.mean; },
-              c.spec.report.higher_is_better, true};
+  Heatmap map{"heatmap",
+              fmt::format("mean {}", metric),
+              c.x,
+              c.y.empty() ? "(all)" : c.y,
+              c.x_labels,
+              c.y_labels,
+              {},
+              [](const Summary& s) { return s.mean; },
+              c.spec.report.higher_is_better,
+              true};
   for (auto& [at, v] : values) {
     Summary s = summarize(std::move(v));
     if (s.count > 0) map.cells[at] = s;
@@ -216,7 +228,8 @@ std::string spread_html(const Context& c) {
   }
   const bool hib = c.spec.report.higher_is_better;
   std::stable_sort(boxes.begin(), boxes.end(), [&](const BoxGroup& a, const BoxGroup& b) {
-    if (std::isnan(a.summary.median) != std::isnan(b.summary.median)) return !std::isnan(a.summary.median);
+    if (std::isnan(a.summary.median) != std::isnan(b.summary.median))
+      return !std::isnan(a.summary.median);
     return better(a.summary.median, b.summary.median, hib);
   });
   std::string out = fmt::format(
@@ -228,8 +241,16 @@ std::string spread_html(const Context& c) {
       boxes.size());
   out += box_chart_svg("spread", metric, boxes);
   if (c.x.empty()) return out;
-  Heatmap map{"spread_heatmap", fmt::format("spread of {}", metric), c.x, c.y.empty() ? "(all)" : c.y,
-              c.x_labels, c.y_labels, {}, [](const Summary& s) { return s.mean; }, false, false};
+  Heatmap map{"spread_heatmap",
+              fmt::format("spread of {}", metric),
+              c.x,
+              c.y.empty() ? "(all)" : c.y,
+              c.x_labels,
+              c.y_labels,
+              {},
+              [](const Summary& s) { return s.mean; },
+              false,
+              false};
   for (auto& [at, v] : stds) map.cells[at] = summarize(std::move(v));
   out += fmt::format("<p class=\"note\">Standard deviation of {} {}, per cell{}.</p>\n",
                      html_escape(metric), by_seed ? "over seeds" : "over the pooled runs",
@@ -338,13 +359,15 @@ std::string failures_html(const Context& c) {
   }
   std::string out = "<h2>Failed points</h2>\n";
   if (reasons.empty()) return out + "<p class=\"note\">None.</p>\n";
-  std::vector<std::pair<std::string, std::vector<std::int64_t>>> rows(reasons.begin(), reasons.end());
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> rows(reasons.begin(),
+                                                                      reasons.end());
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
   out += "<table><tr><th>points</th><th class=\"l\">reason</th><th class=\"l\">e.g.</th></tr>\n";
   for (const auto& [reason, points] : rows) {
-    const std::vector<std::int64_t> some(points.begin(),
-                                         points.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(points.size(), 5)));
+    const std::vector<std::int64_t> some(
+        points.begin(),
+        points.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(points.size(), 5)));
     fmt::format_to(std::back_inserter(out),
                    "<tr><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
                    points.size(), html_escape(reason), fmt::join(some, ", "));

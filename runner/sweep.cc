@@ -93,10 +93,11 @@ class Progress {
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
-    std::fprintf(stderr, "\rsweep %s: %lld/%lld points (%.1f%%), %.1f points/s, ETA %.0f s   ",
-                 name_.c_str(), static_cast<long long>(done), static_cast<long long>(total_),
-                 total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0,
-                 rate, eta);
+    std::fprintf(
+        stderr, "\rsweep %s: %lld/%lld points (%.1f%%), %.1f points/s, ETA %.0f s   ",
+        name_.c_str(), static_cast<long long>(done), static_cast<long long>(total_),
+        total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate,
+        eta);
     if (last) std::fputc('\n', stderr);
     std::fflush(stderr);
   }
@@ -183,8 +184,8 @@ absl::StatusOr<Shard> shard_from_slurm(const io::EnvLookup& env) {
   }
   auto shard = parse_shard(fmt::format("{}/{}", *id, *count));
   if (!shard.ok()) {
-    return absl::InvalidArgumentError(fmt::format("from SLURM_ARRAY_TASK_ID/COUNT: {}",
-                                                  std::string(shard.status().message())));
+    return absl::InvalidArgumentError(
+        fmt::format("from SLURM_ARRAY_TASK_ID/COUNT: {}", std::string(shard.status().message())));
   }
   return shard;
 }
@@ -216,8 +217,13 @@ absl::StatusOr<SweepOutcome> run_sweep(const io::SweepSpec& spec, const SweepOpt
   if (!base.ok()) return base.status();
   auto store = store::open_store(sweep_store_url(options));
   if (!store.ok()) return store.status();
-  store::SweepRecord record{spec.name,         spec.text,  "", (*base)->description(),
-                            options.version,   (*base)->inputs(), sweep_parameter_names(spec)};
+  store::SweepRecord record{spec.name,
+                            spec.text,
+                            "",
+                            (*base)->description(),
+                            options.version,
+                            (*base)->inputs(),
+                            sweep_parameter_names(spec)};
   if (auto begun = (*store)->begin_sweep(record); !begun.ok()) return begun.status();
   auto stored = (*store)->completed_points(spec.name);
   if (!stored.ok()) return stored.status();

@@ -41,13 +41,13 @@ struct SweepOptions {
 };
 
 struct SweepOutcome {
-  std::string store;  // the store's URL as it may be shown (no password)
-  std::string report;  // the path of sweep.html
-  std::int64_t points = 0;           // in the whole sweep
-  std::int64_t shard_points = 0;     // in this shard
-  std::int64_t already_stored = 0;   // of the shard's, skipped
-  std::int64_t run = 0;              // run now
-  std::int64_t ok = 0;               // of those run: by status
+  std::string store;                // the store's URL as it may be shown (no password)
+  std::string report;               // the path of sweep.html
+  std::int64_t points = 0;          // in the whole sweep
+  std::int64_t shard_points = 0;    // in this shard
+  std::int64_t already_stored = 0;  // of the shard's, skipped
+  std::int64_t run = 0;             // run now
+  std::int64_t ok = 0;              // of those run: by status
   std::int64_t failed = 0;
   std::int64_t assertion_failed = 0;
   double prepare_seconds = 0;  // reading the base's files, opening the store

@@ -21,7 +21,8 @@ std::vector<Assignment> SweepGrid::point(std::int64_t point) const {
     const io::SweepDimension& dim = spec_->dimensions[d];
     const auto row = static_cast<std::size_t>(point / stride_[d]);
     point %= stride_[d];
-    for (std::size_t k = 0; k < dim.keys.size(); ++k) out.push_back({&dim.keys[k], &dim.rows[row][k]});
+    for (std::size_t k = 0; k < dim.keys.size(); ++k)
+      out.push_back({&dim.keys[k], &dim.rows[row][k]});
   }
   return out;
 }
@@ -47,7 +48,8 @@ absl::StatusOr<Shard> parse_shard(std::string_view text) {
 
 std::vector<std::int64_t> shard_points(std::int64_t size, const Shard& shard) {
   std::vector<std::int64_t> points;
-  if (shard.index < size) points.reserve(static_cast<std::size_t>((size - shard.index - 1) / shard.count + 1));
+  if (shard.index < size)
+    points.reserve(static_cast<std::size_t>((size - shard.index - 1) / shard.count + 1));
   for (std::int64_t i = shard.index; i < size; i += shard.count) points.push_back(i);
   return points;
 }

@@ -88,7 +88,8 @@ void add_scenario_metrics(const RunMetrics& m, const sim::EngineSummary& s, stor
     metric_count(r, fmt::format("faults.{}.max_recovery_ns", kind), f.max_recovery_ns);
   }
   for (const auto& [name, slice] : m.by_regime) add_slice(r, "market_regime", name, slice);
-  for (const auto& [name, slice] : m.by_variance_regime) add_slice(r, "variance_regime", name, slice);
+  for (const auto& [name, slice] : m.by_variance_regime)
+    add_slice(r, "variance_regime", name, slice);
   for (const auto& [tier, slice] : m.by_tier) add_slice(r, "tier", std::to_string(tier), slice);
 }
 
@@ -128,7 +129,8 @@ void add_hb_metrics(const HbMetrics& m, std::span<const legacy::MarketBar> bars,
     add_return_stats(r, "tier", std::to_string(key), stats);
   }
   for (const auto& [key, stats] : return_stats_by_key(side, returns, kHoursPerYear)) {
-    add_return_stats(r, "side", std::string(legacy::direction_name(static_cast<legacy::HbDirection>(key))),
+    add_return_stats(r, "side",
+                     std::string(legacy::direction_name(static_cast<legacy::HbDirection>(key))),
                      stats);
   }
 }

@@ -49,7 +49,8 @@ class ReplayBase final : public SweepBase {
 
   absl::Status load();
   std::string description() const override {
-    return fmt::format("replay {} {} {}", legacy::profile_name(profile_), input_name_, config_name_);
+    return fmt::format("replay {} {} {}", legacy::profile_name(profile_), input_name_,
+                       config_name_);
   }
   const std::vector<store::InputDigest>& inputs() const override { return inputs_; }
   store::RunRecord run_point(std::int64_t point, std::span<const Assignment> params,
@@ -146,10 +147,9 @@ absl::StatusOr<PointConfig> ReplayBase::point_config(std::span<const Assignment>
 }
 
 std::shared_ptr<const absl::StatusOr<Bars>> ReplayBase::bars_for(const PointConfig& c) const {
-  const std::string key =
-      hb() ? fmt::format("{}\x1f{}\x1f{}\x1f{}", c.window_text, c.hb.real_prices, c.hb.price_col,
-                         c.hb.return_col)
-           : fmt::format("{}\x1f{}", c.window_text, c.qb.price_col);
+  const std::string key = hb() ? fmt::format("{}\x1f{}\x1f{}\x1f{}", c.window_text,
+                                             c.hb.real_prices, c.hb.price_col, c.hb.return_col)
+                               : fmt::format("{}\x1f{}", c.window_text, c.qb.price_col);
   const std::lock_guard<std::mutex> lock(mu_);
   auto& slot = bars_[key];
   if (slot == nullptr) {
@@ -177,8 +177,8 @@ store::RunRecord ReplayBase::run_point(std::int64_t point, std::span<const Assig
     fail_record(record, bars->status());
     return record;
   }
-  const sim::ReplayConfig rc = hb() ? io::hb_replay_config(config->hb)
-                                    : io::qb_replay_config(config->qb);
+  const sim::ReplayConfig rc =
+      hb() ? io::hb_replay_config(config->hb) : io::qb_replay_config(config->qb);
   const sim::ReplayResult result = sim::run_replay(**bars, rc);
   record.fingerprint = result.fingerprint;
   if (hb()) {
@@ -242,13 +242,13 @@ absl::StatusOr<PointFiles> ReplayBase::write_point(std::int64_t point,
   auto outcome = io::run_legacy_replay(request);
   if (!outcome.ok()) return outcome.status();
   if (!files.record.fingerprint || outcome->fingerprint != *files.record.fingerprint) {
-    return absl::InternalError(fmt::format(
-        "point {}: the replay of {} gave fingerprint {:016x}, the sweep's run {:016x}", point,
-        dir, outcome->fingerprint, files.record.fingerprint.value_or(0)));
+    return absl::InternalError(
+        fmt::format("point {}: the replay of {} gave fingerprint {:016x}, the sweep's run {:016x}",
+                    point, dir, outcome->fingerprint, files.record.fingerprint.value_or(0)));
   }
-  files.command = fmt::format("q50sim replay --profile {} --input {} --config {} --out {} --seed {}",
-                              legacy::profile_name(profile_), request.input, request.config,
-                              out_dir, files.record.seed);
+  files.command = fmt::format(
+      "q50sim replay --profile {} --input {} --config {} --out {} --seed {}",
+      legacy::profile_name(profile_), request.input, request.config, out_dir, files.record.seed);
   return files;
 }
 
@@ -261,8 +261,8 @@ absl::StatusOr<std::unique_ptr<SweepBase>> make_replay_base(const io::SweepSpec&
     const std::string& raw = i == 0 ? spec.base.input : spec.base.config;
     auto expanded = io::expand_scenario_path(raw, env);
     if (!expanded.ok()) {
-      return absl::InvalidArgumentError(fmt::format("{}: [base]: {}", spec.path,
-                                                    std::string(expanded.status().message())));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: [base]: {}", spec.path, std::string(expanded.status().message())));
     }
     paths[i] = std::move(*expanded);
   }

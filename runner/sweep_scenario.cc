@@ -26,11 +26,12 @@ using sim::SignalSourceKind;
 // Whether two scenarios read the same files (so that one read serves both).
 bool same_sources(const sim::Scenario& a, const sim::Scenario& b) {
   const auto csv = [](const sim::Scenario& s) {
-    return s.market.csv ? std::vector<std::string>{s.market.csv->path, s.market.csv->ts_column,
-                                                   s.market.csv->open_column, s.market.csv->high_column,
-                                                   s.market.csv->low_column, s.market.csv->close_column,
-                                                   s.market.csv->volume_column}
-                        : std::vector<std::string>{};
+    return s.market.csv
+               ? std::vector<std::string>{s.market.csv->path,         s.market.csv->ts_column,
+                                          s.market.csv->open_column,  s.market.csv->high_column,
+                                          s.market.csv->low_column,   s.market.csv->close_column,
+                                          s.market.csv->volume_column}
+               : std::vector<std::string>{};
   };
   const auto qlib = [](const sim::Scenario& s) {
     return s.market.qlib ? std::vector<std::string>{s.market.qlib->dir, s.market.qlib->instrument,
@@ -196,12 +197,12 @@ absl::StatusOr<PointFiles> ScenarioBase::write_point(std::int64_t point,
   auto result = io::run_scenario(*scenario, out_dir, options);
   if (!result.ok()) return result.status();
   if (!files.record.fingerprint || result->summary.fingerprint != *files.record.fingerprint) {
-    return absl::InternalError(fmt::format(
-        "point {}: the run gave fingerprint {:016x}, the sweep's run {:016x}", point,
-        result->summary.fingerprint, files.record.fingerprint.value_or(0)));
+    return absl::InternalError(
+        fmt::format("point {}: the run gave fingerprint {:016x}, the sweep's run {:016x}", point,
+                    result->summary.fingerprint, files.record.fingerprint.value_or(0)));
   }
-  files.command = fmt::format("q50sim run {} --seed {} --out {}", scenario_path,
-                              scenario->seed, out_dir);
+  files.command =
+      fmt::format("q50sim run {} --seed {} --out {}", scenario_path, scenario->seed, out_dir);
   return files;
 }
 
@@ -211,8 +212,8 @@ absl::StatusOr<std::unique_ptr<SweepBase>> make_scenario_base(const io::SweepSpe
                                                               const io::EnvLookup& env) {
   auto path = io::expand_scenario_path(spec.base.scenario, env);
   if (!path.ok()) {
-    return absl::InvalidArgumentError(fmt::format("{}: [base]: {}", spec.path,
-                                                  std::string(path.status().message())));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: [base]: {}", spec.path, std::string(path.status().message())));
   }
   auto text = io::read_file(*path);
   if (!text.ok()) return text.status();
@@ -220,8 +221,8 @@ absl::StatusOr<std::unique_ptr<SweepBase>> make_scenario_base(const io::SweepSpe
   if (!scenario_template.ok()) return scenario_template.status();
   auto base = scenario_template->build({});
   if (!base.ok()) return base.status();
-  auto prepared = std::make_unique<ScenarioBase>(std::move(*scenario_template), std::move(*base),
-                                                 env, spec);
+  auto prepared =
+      std::make_unique<ScenarioBase>(std::move(*scenario_template), std::move(*base), env, spec);
   if (auto st = prepared->load(*text); !st.ok()) return st;
   return prepared;
 }

@@ -31,7 +31,8 @@ std::string replay_sweep(const std::string& extra = "") {
       "[[dimension]]\nkey = \"sizing_method\"\nvalues = [\"simple\", \"kelly\"]\n"
       "[[dimension]]\nkey = \"fee_rate\"\nvalues = [0.0005, 0.002]\n"
       "[[dimension]]\nkey = \"window\"\nvalues = [\"2024-08-15..2024-09-10\", \"..\"]\n"
-      "[[dimension]]\nkey = \"max_position_pct\"\nrandom = {{ count = 2, uniform = [0.1, 0.5] }}\n{1}",
+      "[[dimension]]\nkey = \"max_position_pct\"\nrandom = {{ count = 2, uniform = [0.1, 0.5] "
+      "}}\n{1}",
       case_dir(), extra);
 }
 
@@ -89,7 +90,8 @@ BOOST_AUTO_TEST_CASE(replay_points_have_the_fingerprints_of_q50sim_replay) {
   BOOST_TEST(testing::printed_fingerprint(p.out) == csv.at(5, "fingerprint"));
   BOOST_TEST(read_text(dir + "/point5/point/input.csv") == read_text(dir + "/p5/input.csv"));
   BOOST_TEST(testing::file_exists(dir + "/point5/bars.csv"));
-  BOOST_TEST(p.out.find("same run: q50sim replay --profile hummingbot --input") != std::string::npos);
+  BOOST_TEST(p.out.find("same run: q50sim replay --profile hummingbot --input") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(scenario_points_have_the_fingerprints_of_q50sim_run) {
@@ -118,9 +120,10 @@ BOOST_AUTO_TEST_CASE(scenario_points_have_the_fingerprints_of_q50sim_run) {
   const auto p = q50sim({"sweep", dir + "/s.toml", "--point", "4", "--out", dir + "/point4"});
   BOOST_REQUIRE_MESSAGE(p.exit_code <= 1, p.out << p.err);
   BOOST_TEST(testing::printed_fingerprint(p.out) == csv.at(4, "fingerprint"));
-  const auto again = q50sim({"run", dir + "/point4/point/scenario.toml", "--seed", csv.at(4, "seed"),
-                             "--out", dir + "/again"});
-  BOOST_TEST(testing::printed_fingerprint(again.out) == csv.at(4, "fingerprint"), again.out << again.err);
+  const auto again = q50sim({"run", dir + "/point4/point/scenario.toml", "--seed",
+                             csv.at(4, "seed"), "--out", dir + "/again"});
+  BOOST_TEST(testing::printed_fingerprint(again.out) == csv.at(4, "fingerprint"),
+             again.out << again.err);
 }
 
 BOOST_AUTO_TEST_CASE(failing_points_are_stored_with_their_reason_and_the_sweep_goes_on) {
@@ -138,7 +141,8 @@ BOOST_AUTO_TEST_CASE(failing_points_are_stored_with_their_reason_and_the_sweep_g
   BOOST_TEST(r.at(1, "status") == "failed");
   BOOST_TEST(r.at(1, "error").find("window 2030-01-01..: ") == 0u, r.at(1, "error"));
   BOOST_TEST(r.at(2, "status") == "failed");
-  BOOST_TEST(r.at(2, "error").starts_with(dir + "/r.toml:7:18: fee_rate = 1.5: "), r.at(2, "error"));
+  BOOST_TEST(r.at(2, "error").starts_with(dir + "/r.toml:7:18: fee_rate = 1.5: "),
+             r.at(2, "error"));
   BOOST_TEST(r.at(2, "error").find("expected a fraction in [0, 1)") != std::string::npos);
   BOOST_TEST(r.at(2, "fingerprint").empty());
   write_text(dir + "/base.toml", testing::small_fault_scenario(120, "min_trades = 100000\n"));
@@ -181,20 +185,23 @@ BOOST_AUTO_TEST_CASE(stored_rows_do_not_depend_on_jobs) {
 BOOST_AUTO_TEST_CASE(the_union_of_shards_is_the_sweep_and_slurm_variables_pick_the_shard) {
   const std::string dir = testing::make_temp_dir("sweep_cli_shards");
   write_text(dir + "/base.toml", testing::small_fault_scenario(120));
-  write_text(dir + "/s.toml", "[base]\nscenario = \"base.toml\"\n[[dimension]]\n"
-                              "seeds = { from = 1, count = 10 }\n");
+  write_text(dir + "/s.toml",
+             "[base]\nscenario = \"base.toml\"\n[[dimension]]\n"
+             "seeds = { from = 1, count = 10 }\n");
   run_sweep({dir + "/s.toml", "--out", dir + "/all"});
   const std::string all = testing::export_csv(dir + "/all/results.sqlite", dir + "/all.csv");
   std::vector<std::string> merge{"results", "merge", dir + "/merged.sqlite"};
   for (int i = 0; i < 3; ++i) {
     const std::string db = fmt::format("{}/shard{}.sqlite", dir, i);
-    const auto out = i == 1 ? testing::q50sim_env({"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"},
-                                                  {"sweep", dir + "/s.toml", "--out", dir + "/o1", "--db", db})
-                            : q50sim({"sweep", dir + "/s.toml", "--out", fmt::format("{}/o{}", dir, i),
-                                      "--shard", fmt::format("{}/3", i), "--db", db});
+    const auto out =
+        i == 1 ? testing::q50sim_env({"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"},
+                                     {"sweep", dir + "/s.toml", "--out", dir + "/o1", "--db", db})
+               : q50sim({"sweep", dir + "/s.toml", "--out", fmt::format("{}/o{}", dir, i),
+                         "--shard", fmt::format("{}/3", i), "--db", db});
     BOOST_REQUIRE_MESSAGE(out.exit_code == 0, out.out << out.err);
     BOOST_TEST(out.out.find(fmt::format("shard {}/3 holds {} of 10 points", i, i == 0 ? 4 : 3)) !=
-               std::string::npos, out.out);
+                   std::string::npos,
+               out.out);
     merge.push_back(db);
   }
   const auto merged = q50sim(merge);
@@ -208,18 +215,20 @@ BOOST_AUTO_TEST_CASE(the_union_of_shards_is_the_sweep_and_slurm_variables_pick_t
 BOOST_AUTO_TEST_CASE(emit_slurm_writes_a_job_array_script) {
   const std::string dir = testing::make_temp_dir("sweep_cli_slurm_script");
   write_text(dir + "/base.toml", testing::small_fault_scenario(120));
-  write_text(dir + "/s.toml",
-             "[sweep]\nname = \"tiny\"\n[base]\nscenario = \"base.toml\"\n[[dimension]]\n"
-             "seeds = { from = 1, count = 10 }\n[slurm]\nshards = 3\ncpus_per_task = 2\n"
-             "mem = \"2G\"\ntime = \"00:10:00\"\npartition = \"batch\"\nmax_parallel = 2\nretries = 4\n");
-  const auto r = q50sim({"sweep", dir + "/s.toml", "--out", dir + "/out", "--emit-slurm", dir + "/job.sh"});
+  write_text(
+      dir + "/s.toml",
+      "[sweep]\nname = \"tiny\"\n[base]\nscenario = \"base.toml\"\n[[dimension]]\n"
+      "seeds = { from = 1, count = 10 }\n[slurm]\nshards = 3\ncpus_per_task = 2\n"
+      "mem = \"2G\"\ntime = \"00:10:00\"\npartition = \"batch\"\nmax_parallel = 2\nretries = 4\n");
+  const auto r =
+      q50sim({"sweep", dir + "/s.toml", "--out", dir + "/out", "--emit-slurm", dir + "/job.sh"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   const std::string script = read_text(dir + "/job.sh");
-  for (const char* line : {"#SBATCH --array=0-2%2\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --mem=2G\n",
-                           "#SBATCH --time=00:10:00\n", "#SBATCH --partition=batch\n",
-                           "#SBATCH --requeue\n", "#SBATCH --job-name=q50sweep-tiny\n",
-                           "db=\"$out/shards/shard-$task-of-$count.sqlite\"\n",
-                           "[ \"$attempt\" -ge 4 ]"}) {
+  for (const char* line :
+       {"#SBATCH --array=0-2%2\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --mem=2G\n",
+        "#SBATCH --time=00:10:00\n", "#SBATCH --partition=batch\n", "#SBATCH --requeue\n",
+        "#SBATCH --job-name=q50sweep-tiny\n", "db=\"$out/shards/shard-$task-of-$count.sqlite\"\n",
+        "[ \"$attempt\" -ge 4 ]"}) {
     BOOST_TEST(script.find(line) != std::string::npos, line);
   }
   BOOST_TEST(script.find("--shard \"$task/$count\"") != std::string::npos);
@@ -237,19 +246,25 @@ BOOST_AUTO_TEST_CASE(emit_slurm_writes_a_job_array_script) {
 BOOST_AUTO_TEST_CASE(command_line_and_input_errors) {
   const std::string dir = testing::make_temp_dir("sweep_cli_errors");
   write_text(dir + "/base.toml", testing::small_fault_scenario(120));
-  write_text(dir + "/s.toml", "[base]\nscenario = \"base.toml\"\n[[dimension]]\n"
-                              "seeds = { from = 1, count = 4 }\n");
+  write_text(dir + "/s.toml",
+             "[base]\nscenario = \"base.toml\"\n[[dimension]]\n"
+             "seeds = { from = 1, count = 4 }\n");
   BOOST_TEST(q50sim({"sweep", dir + "/s.toml"}).exit_code == 2);
-  BOOST_TEST(q50sim({"sweep", dir + "/s.toml", "--out", dir + "/o", "--shard", "4/4"}).exit_code == 2);
+  BOOST_TEST(q50sim({"sweep", dir + "/s.toml", "--out", dir + "/o", "--shard", "4/4"}).exit_code ==
+             2);
   BOOST_TEST(q50sim({"sweep", dir + "/s.toml", "--out", dir + "/o", "--jobs", "0"}).exit_code == 2);
-  BOOST_TEST(q50sim({"sweep", dir + "/s.toml", "--out", dir + "/o", "--point", "4"}).exit_code == 2);
-  BOOST_TEST(testing::q50sim_env({"SLURM_ARRAY_TASK_ID=1"}, {"sweep", dir + "/s.toml", "--out", dir + "/o"})
+  BOOST_TEST(q50sim({"sweep", dir + "/s.toml", "--out", dir + "/o", "--point", "4"}).exit_code ==
+             2);
+  BOOST_TEST(testing::q50sim_env({"SLURM_ARRAY_TASK_ID=1"},
+                                 {"sweep", dir + "/s.toml", "--out", dir + "/o"})
                  .exit_code == 2);
-  write_text(dir + "/bad.toml", "[base]\nscenario = \"base.toml\"\n[[dimension]]\nkey = \"seed\"\n"
-                                "values = [\"x\"]\n");
+  write_text(dir + "/bad.toml",
+             "[base]\nscenario = \"base.toml\"\n[[dimension]]\nkey = \"seed\"\n"
+             "values = [\"x\"]\n");
   const auto bad = q50sim({"sweep", dir + "/bad.toml", "--out", dir + "/o"});
   BOOST_TEST(bad.exit_code == 3);
-  BOOST_TEST(bad.err == "q50sim sweep: " + dir + "/bad.toml:5:11: seed: expected an integer >= 0, got x\n");
+  BOOST_TEST(bad.err ==
+             "q50sim sweep: " + dir + "/bad.toml:5:11: seed: expected an integer >= 0, got x\n");
   write_text(dir + "/missing.toml", "[base]\nscenario = \"nope.toml\"\n");
   BOOST_TEST(q50sim({"sweep", dir + "/missing.toml", "--out", dir + "/o"}).exit_code == 4);
   BOOST_TEST(!testing::file_exists(dir + "/o/results.sqlite"));
@@ -265,14 +280,17 @@ BOOST_AUTO_TEST_CASE(command_line_and_input_errors) {
 BOOST_AUTO_TEST_CASE(results_lists_describes_and_renders) {
   const std::string dir = testing::make_temp_dir("sweep_cli_results");
   write_text(dir + "/base.toml", testing::small_fault_scenario(120));
-  write_text(dir + "/s.toml", "[sweep]\nname = \"listed\"\n[base]\nscenario = \"base.toml\"\n"
-                              "[[dimension]]\nseeds = { from = 1, count = 3 }\n");
+  write_text(dir + "/s.toml",
+             "[sweep]\nname = \"listed\"\n[base]\nscenario = \"base.toml\"\n"
+             "[[dimension]]\nseeds = { from = 1, count = 3 }\n");
   run_sweep({dir + "/s.toml", "--out", dir + "/out"});
   const auto list = q50sim({"results", dir + "/out/results.sqlite"});
   BOOST_TEST(list.exit_code == 0);
   BOOST_TEST(list.out.find("listed") != std::string::npos, list.out);
   const auto one = q50sim({"results", dir + "/out/results.sqlite", "--sweep", "listed"});
-  BOOST_TEST(one.out.find("  runs        3 ok, 0 failed, 0 assertion failed\n") != std::string::npos, one.out);
+  BOOST_TEST(
+      one.out.find("  runs        3 ok, 0 failed, 0 assertion failed\n") != std::string::npos,
+      one.out);
   BOOST_TEST(q50sim({"results", dir + "/out/results.sqlite", "--sweep", "other"}).exit_code == 4);
   const auto html = q50sim({"results", dir + "/out/results.sqlite", "--html", dir + "/r.html"});
   BOOST_TEST(html.exit_code == 0, html.out << html.err);

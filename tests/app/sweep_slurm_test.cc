@@ -6,9 +6,9 @@
 // daemons) the test is SKIPPED, and fails in CI; the PostgreSQL case follows the store tests'
 // rule (tests/store/store_test_support.h).
 #define BOOST_TEST_NO_MAIN
-#include <boost/test/unit_test.hpp>
-
 #include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
 
 #include "tests/app/sweep_test_support.h"
 #include "tests/store/store_test_support.h"
@@ -42,18 +42,20 @@ std::string slurm_or_skip() {
 // 3 x 8 points of a small fault scenario: a few seconds of work in all.
 void write_sweep(const std::string& dir) {
   t::write_text(dir + "/base.toml", t::small_fault_scenario(600));
-  t::write_text(dir + "/s.toml",
-                "[sweep]\nname = \"slurm_array\"\nbatch_points = 2\n[base]\nscenario = \"base.toml\"\n"
-                "[[dimension]]\nkey = \"signals.synthetic.skill\"\nvalues = [0.05, 0.1, 0.2]\n"
-                "[[dimension]]\nseeds = { from = 1, count = 8 }\n"
-                "[slurm]\nshards = 4\ncpus_per_task = 1\nmem = \"256M\"\ntime = \"00:05:00\"\n");
+  t::write_text(
+      dir + "/s.toml",
+      "[sweep]\nname = \"slurm_array\"\nbatch_points = 2\n[base]\nscenario = \"base.toml\"\n"
+      "[[dimension]]\nkey = \"signals.synthetic.skill\"\nvalues = [0.05, 0.1, 0.2]\n"
+      "[[dimension]]\nseeds = { from = 1, count = 8 }\n"
+      "[slurm]\nshards = 4\ncpus_per_task = 1\nmem = \"256M\"\ntime = \"00:05:00\"\n");
 }
 
 // Submits the script and waits for every task (at most 5 minutes).
 void submit_and_wait(const std::string& sbatch, const std::string& script) {
   const auto r = t::run_process({"/usr/bin/timeout", "300", sbatch, "--wait", script});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "sbatch --wait " << script << " exited " << r.exit_code
-                                                           << ":\n" << r.out << r.err);
+                                                           << ":\n"
+                                                           << r.out << r.err);
 }
 
 std::string single_process_csv(const std::string& dir) {
@@ -68,8 +70,8 @@ Q50_STORE_CASE(a_four_shard_job_array_equals_the_single_process_sweep) {
   const std::string dir = t::make_temp_dir(fmt::format("slurm_{}", backend.name()));
   write_sweep(dir);
   const std::string expected = single_process_csv(dir);
-  std::vector<std::string> emit{"sweep", dir + "/s.toml", "--out", dir + "/array", "--emit-slurm",
-                                dir + "/job.sh"};
+  std::vector<std::string> emit{"sweep",        dir + "/s.toml", "--out",
+                                dir + "/array", "--emit-slurm",  dir + "/job.sh"};
   const std::string url = backend.is_postgres() ? backend.fresh_url("slurm") : "";
   if (backend.is_postgres()) emit.insert(emit.end(), {"--db", url});
   const auto emitted = t::q50sim(emit);

@@ -1,17 +1,17 @@
 // The sweeps shipped in scenarios/sweeps run as a user runs them (`q50sim sweep FILE --out DIR`,
 // nothing else: the hummingbot grid reads the reference data gzipped from golden/existing), each
 // stored in SQLite and in PostgreSQL, exported to CSV and read by pandas; both stores give the
-// same CSV bytes, and the grid's point with the reference config is the reference replay. Idempotence on both backends: a re-run adds nothing, and a sweep SIGKILLed
-// mid-way keeps whole batches only and, run again, completes to exactly the rows of an
-// uninterrupted run. Every case runs on SQLite and PostgreSQL (tests/store/store_test_support.h:
-// without Q50SIM_PG_URL the PostgreSQL cases are SKIPPED, or fail when CI is set).
+// same CSV bytes, and the grid's point with the reference config is the reference replay.
+// Idempotence on both backends: a re-run adds nothing, and a sweep SIGKILLed mid-way keeps whole
+// batches only and, run again, completes to exactly the rows of an uninterrupted run. Every case
+// runs on SQLite and PostgreSQL (tests/store/store_test_support.h: without Q50SIM_PG_URL the
+// PostgreSQL cases are SKIPPED, or fail when CI is set).
 #define BOOST_TEST_NO_MAIN
-#include <boost/test/unit_test.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -36,16 +36,17 @@ std::string source_dir() {
 nlohmann::json pandas_summary(const std::string& csv, const std::string& metric) {
   const std::string python = "/usr/bin/python3";
   const std::string script = t::make_temp_dir("pandas_" + std::to_string(getpid())) + "/read.py";
-  t::write_text(script,
-                "import json, sys\nimport pandas as pd\n"
-                "df = pd.read_csv(sys.argv[1], float_precision='round_trip', dtype={'fingerprint': str})\n"
-                "ok = df[df.status == 'ok']\n"
-                "best = ok.loc[ok[sys.argv[2]].idxmax()]\n"
-                "print(json.dumps({'rows': len(df), 'unique_points': int(df.point_index.nunique()),\n"
-                "  'first_point': int(df.point_index.min()), 'last_point': int(df.point_index.max()),\n"
-                "  'ok': len(ok), 'fingerprints': int(ok.fingerprint.str.fullmatch('[0-9a-f]{16}').sum()),\n"
-                "  'columns': list(df.columns), 'best_point': int(best.point_index),\n"
-                "  'metric_dtype': str(df[sys.argv[2]].dtype)}))\n");
+  t::write_text(
+      script,
+      "import json, sys\nimport pandas as pd\n"
+      "df = pd.read_csv(sys.argv[1], float_precision='round_trip', dtype={'fingerprint': str})\n"
+      "ok = df[df.status == 'ok']\n"
+      "best = ok.loc[ok[sys.argv[2]].idxmax()]\n"
+      "print(json.dumps({'rows': len(df), 'unique_points': int(df.point_index.nunique()),\n"
+      "  'first_point': int(df.point_index.min()), 'last_point': int(df.point_index.max()),\n"
+      "  'ok': len(ok), 'fingerprints': int(ok.fingerprint.str.fullmatch('[0-9a-f]{16}').sum()),\n"
+      "  'columns': list(df.columns), 'best_point': int(best.point_index),\n"
+      "  'metric_dtype': str(df[sys.argv[2]].dtype)}))\n");
   const auto r = t::run_process({python, script, csv, metric});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
   return nlohmann::json::parse(r.out);
@@ -58,10 +59,12 @@ std::string shipped_sweep_csv(TestBackend& backend, const std::string& file, std
   const std::string stem = std::filesystem::path(file).stem().string();
   const std::string url = backend.fresh_url(stem);
   const std::string out = t::make_temp_dir(fmt::format("shipped_{}_{}", stem, backend.name()));
-  std::vector<std::string> args{source_dir() + "/scenarios/sweeps/" + file, "--out", out, "--jobs", "2"};
+  std::vector<std::string> args{source_dir() + "/scenarios/sweeps/" + file, "--out", out, "--jobs",
+                                "2"};
   if (backend.is_postgres()) args.insert(args.end(), {"--db", url});
   const std::string printed = t::run_sweep(args);
-  BOOST_TEST(printed.find(fmt::format("{0} run with --jobs 2", points)) != std::string::npos, printed);
+  BOOST_TEST(printed.find(fmt::format("{0} run with --jobs 2", points)) != std::string::npos,
+             printed);
   BOOST_TEST(t::file_exists(out + "/sweep.html"));
   const std::string db = backend.is_postgres() ? url : out + "/results.sqlite";
   if (store != nullptr) *store = db;
@@ -81,7 +84,8 @@ std::string shipped_sweep_csv(TestBackend& backend, const std::string& file, std
   }
   // A re-run into the same store adds nothing and changes nothing.
   const std::string again = t::run_sweep(args);
-  BOOST_TEST(again.find(fmt::format("{0} already stored, 0 run", points)) != std::string::npos, again);
+  BOOST_TEST(again.find(fmt::format("{0} already stored, 0 run", points)) != std::string::npos,
+             again);
   BOOST_TEST((t::export_csv(db, csv_path + ".again") == csv));
   return csv;
 }
@@ -136,7 +140,8 @@ void check_reference_point(const std::string& csv_text) {
     ++found;
     const std::string pinned = t::read_text(source_dir() + "/golden/replay/fingerprints.txt");
     BOOST_TEST(pinned.find("backtest_hb/d17245f_enhanced " + csv.at(i, "fingerprint")) !=
-               std::string::npos, csv.at(i, "fingerprint"));
+                   std::string::npos,
+               csv.at(i, "fingerprint"));
     const nlohmann::json expected = nlohmann::json::parse(t::read_text(
         source_dir() + "/golden/existing/backtest_hb/d17245f_enhanced/expected_metrics.json"));
     BOOST_TEST(std::stod(csv.at(i, "total_return")) == expected["total_return"].get<double>());
@@ -146,8 +151,9 @@ void check_reference_point(const std::string& csv_text) {
 }
 
 Q50_STORE_CASE(hb_grid_is_stored_exported_and_read_by_pandas) {
-  const std::string csv = shipped_sweep_csv(backend, "hb_grid.toml", 1008,
-                                            {"sizing_method", "min_confidence_hold", "fee_rate", "window"});
+  const std::string csv =
+      shipped_sweep_csv(backend, "hb_grid.toml", 1008,
+                        {"sizing_method", "min_confidence_hold", "fee_rate", "window"});
   check_reference_point(csv);
   same_as_other_backend("hb_grid", csv);
 }
@@ -194,8 +200,8 @@ Q50_STORE_CASE(a_sweep_killed_mid_way_then_run_again_completes_exactly) {
   const std::string expected = t::export_csv(dir + "/clean/results.sqlite", dir + "/clean.csv");
   const std::string url = backend.fresh_url("killed");
   const std::string db = backend.is_postgres() ? url : url.substr(7);
-  const pid_t pid = spawn({t::q50sim_bin(), "sweep", dir + "/s.toml", "--out", dir + "/killed",
-                           "--db", db});
+  const pid_t pid =
+      spawn({t::q50sim_bin(), "sweep", dir + "/s.toml", "--out", dir + "/killed", "--db", db});
   std::int64_t before_kill = 0;
   for (int i = 0; i < 3000 && before_kill < 24; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -210,8 +216,9 @@ Q50_STORE_CASE(a_sweep_killed_mid_way_then_run_again_completes_exactly) {
   BOOST_TEST(kept < 240);
   BOOST_TEST(kept % 8 == 0, kept << " runs: batches are kept whole or not at all");
   const std::string retried = t::run_sweep({dir + "/s.toml", "--out", dir + "/killed", "--db", db});
-  BOOST_TEST(retried.find(fmt::format("{} already stored, {} run", kept, 240 - kept)) != std::string::npos,
-             retried);
+  BOOST_TEST(
+      retried.find(fmt::format("{} already stored, {} run", kept, 240 - kept)) != std::string::npos,
+      retried);
   BOOST_TEST((t::export_csv(db, dir + "/killed.csv") == expected));
   BOOST_TEST(stored_runs(db, "killed") == 240);
 }

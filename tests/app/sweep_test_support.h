@@ -36,7 +36,8 @@ inline RunResult q50sim_env(const std::vector<std::string>& env,
 inline std::string printed_fingerprint(const std::string& out) {
   static const std::regex kLine("fingerprint=([0-9a-f]{16})");
   std::string last;
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), kLine); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), kLine); it != std::sregex_iterator();
+       ++it) {
     last = (*it)[1];
   }
   return last;
@@ -103,7 +104,7 @@ inline std::string run_sweep(const std::vector<std::string>& args) {
   all.insert(all.end(), args.begin(), args.end());
   const RunResult r = q50sim(all);
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "q50sim sweep exited " << r.exit_code << "\n"
-                                                                  << r.out << r.err);
+                                                                 << r.out << r.err);
   return r.out;
 }
 
@@ -120,7 +121,8 @@ inline std::string export_csv(const std::string& db, const std::string& path,
 // A small synthetic scenario with faults over two market regimes: `bars` bars, a few ms a run.
 inline std::string small_fault_scenario(int bars, const std::string& extra = "") {
   return fmt::format(
-      "[scenario]\nname = \"small_faults\"\nseed = 11\nbars = {0}\nstart = \"2024-01-01 00:00:00\"\n"
+      "[scenario]\nname = \"small_faults\"\nseed = 11\nbars = {0}\nstart = \"2024-01-01 "
+      "00:00:00\"\n"
       "[market.synthetic]\nregimes = [ {{ regime = \"normal\", bars = {1} }}, {{ regime = "
       "\"volatile\", bars = {2} }} ]\n"
       "[signals.synthetic]\nskill = 0.1\nnoise = 0.2\n"

@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(ranges_give_exact_decimal_steps) {
 }
 
 BOOST_AUTO_TEST_CASE(seeds_count_or_to_and_the_key_defaults_to_seed) {
-  const SweepSpec s = parse_ok(std::string(kScenarioHead) +
-                               "[[dimension]]\nseeds = { from = 5, count = 3 }\n");
+  const SweepSpec s =
+      parse_ok(std::string(kScenarioHead) + "[[dimension]]\nseeds = { from = 5, count = 3 }\n");
   BOOST_TEST(s.dimensions[0].keys == (std::vector<std::string>{"seed"}));
   BOOST_TEST(texts(s.dimensions[0]) == (std::vector<std::string>{"5", "6", "7"}));
   const SweepSpec t = parse_ok(std::string(kScenarioHead) +
@@ -90,17 +90,20 @@ BOOST_AUTO_TEST_CASE(seeds_count_or_to_and_the_key_defaults_to_seed) {
 }
 
 BOOST_AUTO_TEST_CASE(random_samples_are_seeded_rounded_and_in_bounds) {
-  const std::string text =
-      std::string(kScenarioHead) +
-      "[sweep]\nseed = 42\n"
-      "[[dimension]]\nkey = \"strategy.max_position_fraction\"\n"
-      "random = { count = 200, uniform = [0.1, 0.9], digits = 3 }\n"
-      "[[dimension]]\nkey = \"signals.synthetic.noise\"\nrandom = { count = 50, log_uniform = [0.01, 1.0] }\n"
-      "[[dimension]]\nkey = \"scenario.checkpoint_every_bars\"\nrandom = { count = 50, integers = [1, 3] }\n"
-      "[[dimension]]\nkey = \"strategy.hold\"\nrandom = { count = 20, choice = [\"keep\", \"close\"] }\n";
+  const std::string text = std::string(kScenarioHead) +
+                           "[sweep]\nseed = 42\n"
+                           "[[dimension]]\nkey = \"strategy.max_position_fraction\"\n"
+                           "random = { count = 200, uniform = [0.1, 0.9], digits = 3 }\n"
+                           "[[dimension]]\nkey = \"signals.synthetic.noise\"\nrandom = { count = "
+                           "50, log_uniform = [0.01, 1.0] }\n"
+                           "[[dimension]]\nkey = \"scenario.checkpoint_every_bars\"\nrandom = { "
+                           "count = 50, integers = [1, 3] }\n"
+                           "[[dimension]]\nkey = \"strategy.hold\"\nrandom = { count = 20, choice "
+                           "= [\"keep\", \"close\"] }\n";
   const SweepSpec a = parse_ok(text);
   const SweepSpec b = parse_ok(text);
-  for (std::size_t d = 0; d < a.dimensions.size(); ++d) BOOST_TEST(texts(a.dimensions[d]) == texts(b.dimensions[d]));
+  for (std::size_t d = 0; d < a.dimensions.size(); ++d)
+    BOOST_TEST(texts(a.dimensions[d]) == texts(b.dimensions[d]));
   for (const auto& row : a.dimensions[0].rows) {
     const double v = std::get<double>(row[0].value);
     BOOST_TEST((v >= 0.1 && v <= 0.9));
@@ -121,8 +124,9 @@ BOOST_AUTO_TEST_CASE(random_samples_are_seeded_rounded_and_in_bounds) {
   const SweepSpec c = parse_ok(std::string(kScenarioHead) + "[sweep]\nseed = 43\n" +
                                text.substr(text.find("[[dimension]]")));
   BOOST_TEST(texts(c.dimensions[0]) != texts(a.dimensions[0]));
-  const SweepSpec d = parse_ok(text + "[[dimension]]\nkey = \"signals.synthetic.skill\"\n"
-                                      "random = { count = 3, uniform = [0, 1] }\n");
+  const SweepSpec d = parse_ok(text +
+                               "[[dimension]]\nkey = \"signals.synthetic.skill\"\n"
+                               "random = { count = 3, uniform = [0, 1] }\n");
   BOOST_TEST(texts(d.dimensions[0]) == texts(a.dimensions[0]));
 }
 
@@ -163,8 +167,9 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_column_and_what_was_expected) {
   BOOST_TEST(error_of(head + "[[dimension]]\nkey = \"fee_rate\"\nvalues = [1]\ncolour = 2\n") ==
              "t.toml:8:1: unknown key 'colour' in [dimension 1] (known: key, keys, values, "
              "range, seeds, random)");
-  BOOST_TEST(error_of(head + "[[dimension]]\nkey = \"fee_rate\"\nrange = { from = 1, to = 0, step = 1 }\n")
-                 .starts_with("t.toml:7:26: [dimension 1].range.to: expected a finite number >= from"));
+  BOOST_TEST(
+      error_of(head + "[[dimension]]\nkey = \"fee_rate\"\nrange = { from = 1, to = 0, step = 1 }\n")
+          .starts_with("t.toml:7:26: [dimension 1].range.to: expected a finite number >= from"));
   BOOST_TEST(error_of(head + "[[dimension]]\nkey = \"window\"\nvalues = [\"2024\"]\n")
                  .starts_with("t.toml:7:11: window: expected \"FROM..UNTIL\""));
   BOOST_TEST(error_of(head + "[[dimension]]\nkey = \"fee_rate\"\nvalues = [1]\n"
@@ -172,20 +177,26 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_column_and_what_was_expected) {
              "t.toml:8:1: key 'fee_rate' is swept by an earlier dimension too");
   BOOST_TEST(error_of(head + "[[dimension]]\nkey = \"seed\"\nvalues = [-1]\n") ==
              "t.toml:7:11: seed: expected an integer >= 0, got -1");
-  BOOST_TEST(error_of(head + "[report]\nx = \"fee_rate\"\n").starts_with("t.toml:6:5: [report].x: expected a swept key"));
-  BOOST_TEST(error_of("[base]\nscenario = \"s.toml\"\n[[dimension]]\nkey = \"strategy.nope\"\nvalues = [1]\n")
-                 .starts_with("t.toml:3:1: key 'strategy.nope': not a scenario key"));
+  BOOST_TEST(error_of(head + "[report]\nx = \"fee_rate\"\n")
+                 .starts_with("t.toml:6:5: [report].x: expected a swept key"));
+  BOOST_TEST(
+      error_of(
+          "[base]\nscenario = \"s.toml\"\n[[dimension]]\nkey = \"strategy.nope\"\nvalues = [1]\n")
+          .starts_with("t.toml:3:1: key 'strategy.nope': not a scenario key"));
   BOOST_TEST(error_of("[base]\nscenario = \"s.toml\"\nreplay = \"quantile\"\n")
                  .starts_with("t.toml:1:1: [base]: expected exactly one of 'scenario'"));
-  BOOST_TEST(error_of("[sweep]\nname = \"a b\"\n" + head).starts_with("t.toml:1:1: [sweep]: name 'a b'"));
-  BOOST_TEST(error_of(head + "[slurm]\nmem = \"1G; rm -rf /\"\n").starts_with("t.toml:6:7: [slurm].mem: expected letters"));
+  BOOST_TEST(
+      error_of("[sweep]\nname = \"a b\"\n" + head).starts_with("t.toml:1:1: [sweep]: name 'a b'"));
+  BOOST_TEST(error_of(head + "[slurm]\nmem = \"1G; rm -rf /\"\n")
+                 .starts_with("t.toml:6:7: [slurm].mem: expected letters"));
   BOOST_TEST(error_of("[base\n").starts_with("t.toml:1:6: "));
 }
 
 BOOST_AUTO_TEST_CASE(scenario_keys_take_array_indices) {
-  const SweepSpec s = parse_ok(std::string(kScenarioHead) +
-                               "[[dimension]]\nkey = \"faults[1].probability\"\nvalues = [0.5]\n"
-                               "[[dimension]]\nkey = \"market.synthetic.regimes[0].bars\"\nvalues = [10]\n");
+  const SweepSpec s =
+      parse_ok(std::string(kScenarioHead) +
+               "[[dimension]]\nkey = \"faults[1].probability\"\nvalues = [0.5]\n"
+               "[[dimension]]\nkey = \"market.synthetic.regimes[0].bars\"\nvalues = [10]\n");
   BOOST_TEST(s.dimensions.size() == 2u);
   BOOST_TEST(error_of(std::string(kScenarioHead) +
                       "[[dimension]]\nkey = \"faults[x].probability\"\nvalues = [0.5]\n")

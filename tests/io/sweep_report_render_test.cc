@@ -5,8 +5,6 @@
 // spread boxes, the spread heatmap's darkest blue and the robustness bars, in document order.
 // The page must be self-contained (nothing fetched) and deterministic. Without `chromium` on
 // PATH the screenshot case fails in CI (CI=true) and reports SKIPPED elsewhere.
-#include "io/sweep_report.h"
-
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
@@ -17,6 +15,7 @@
 
 #include "fmt/format.h"
 #include "io/sweep_charts.h"
+#include "io/sweep_report.h"
 #include "tests/support/png.h"
 #include "tests/support/test_env.h"
 
@@ -26,15 +25,16 @@ namespace {
 namespace fs = std::filesystem;
 
 SweepSpec spec() {
-  auto s = parse_sweep("sweeps/render.toml",
-                       "[sweep]\nname = \"render\"\ndescription = \"a <synthetic> & rendered sweep\"\n"
-                       "[base]\nscenario = \"../base.toml\"\n"
-                       "[[dimension]]\nkey = \"strategy.max_position_fraction\"\n"
-                       "values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n"
-                       "[[dimension]]\nkey = \"signals.synthetic.skill\"\n"
-                       "values = [0.0, 0.05, 0.1, 0.15, 0.2]\n"
-                       "[[dimension]]\nseeds = { from = 1, count = 8 }\n"
-                       "[report]\nx = \"strategy.max_position_fraction\"\ny = \"signals.synthetic.skill\"\n");
+  auto s = parse_sweep(
+      "sweeps/render.toml",
+      "[sweep]\nname = \"render\"\ndescription = \"a <synthetic> & rendered sweep\"\n"
+      "[base]\nscenario = \"../base.toml\"\n"
+      "[[dimension]]\nkey = \"strategy.max_position_fraction\"\n"
+      "values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n"
+      "[[dimension]]\nkey = \"signals.synthetic.skill\"\n"
+      "values = [0.0, 0.05, 0.1, 0.15, 0.2]\n"
+      "[[dimension]]\nseeds = { from = 1, count = 8 }\n"
+      "[report]\nx = \"strategy.max_position_fraction\"\ny = \"signals.synthetic.skill\"\n");
   BOOST_REQUIRE_MESSAGE(s.ok(), s.status().message());
   return *s;
 }
@@ -51,9 +51,10 @@ std::vector<store::RunRecord> runs() {
         r.point_index = point;
         r.seed = static_cast<std::uint64_t>(seed);
         r.fingerprint = 0x1234'5678'0000'0000ULL + static_cast<std::uint64_t>(point);
-        r.parameters = {{"strategy.max_position_fraction", fmt::format("0.{}", a + 1), std::nullopt},
-                        {"signals.synthetic.skill", kSkills[b], std::nullopt},
-                        {"seed", std::to_string(seed), std::nullopt}};
+        r.parameters = {
+            {"strategy.max_position_fraction", fmt::format("0.{}", a + 1), std::nullopt},
+            {"signals.synthetic.skill", kSkills[b], std::nullopt},
+            {"seed", std::to_string(seed), std::nullopt}};
         if (point % 37 == 5) {
           r.status = store::RunStatus::kFailed;
           r.error = "a point that could not run";
@@ -63,7 +64,8 @@ std::vector<store::RunRecord> runs() {
         }
         const double noise = std::sin(static_cast<double>(point) * 1.7) * (0.2 + 0.1 * a);
         const double sharpe = 0.8 * b - 0.5 * a + noise;
-        r.metrics = {{"max_drawdown", -0.05 * (a + 1)}, {"sharpe_ratio", sharpe},
+        r.metrics = {{"max_drawdown", -0.05 * (a + 1)},
+                     {"sharpe_ratio", sharpe},
                      {"total_return", sharpe / 10}};
         for (const char* regime : {"crash", "normal", "quiet", "trending", "volatile"}) {
           r.breakdowns.push_back({"market_regime", regime, "total_return",
@@ -149,7 +151,8 @@ BOOST_AUTO_TEST_CASE(summaries_interpolate_percentiles_like_numpy) {
 }
 
 BOOST_AUTO_TEST_CASE(the_report_renders_in_chromium) {
-  const std::string chromium = testing::program_or_skip("chromium", "sweep.html is screenshot in headless Chromium");
+  const std::string chromium =
+      testing::program_or_skip("chromium", "sweep.html is screenshot in headless Chromium");
   const std::string dir = testing::make_temp_dir("sweep_report_render");
   const std::string html_path = fs::absolute(dir + "/sweep.html").string();
   testing::write_text(html_path, render());
@@ -159,8 +162,9 @@ BOOST_AUTO_TEST_CASE(the_report_renders_in_chromium) {
        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars",
        "--force-device-scale-factor=1", "--window-size=1400,2600",
        "--user-data-dir=" + dir + "/profile", "--screenshot=" + png, "file://" + html_path});
-  BOOST_REQUIRE_MESSAGE(r.exit_code == 0 && testing::file_exists(png),
-                        "chromium exited " << r.exit_code << ":\n" << r.err);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0 && testing::file_exists(png), "chromium exited "
+                                                                           << r.exit_code << ":\n"
+                                                                           << r.err);
   testing::RgbImage img;
   std::string error;
   BOOST_REQUIRE_MESSAGE(testing::decode_png(testing::read_text(png), img, error), error);

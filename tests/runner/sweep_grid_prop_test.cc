@@ -56,7 +56,8 @@ RC_BOOST_PROP(prop_points_are_every_combination_once_first_dimension_slowest,
     // The last dimension is the lowest digit: point p's row in it is p mod its size.
     if (!sizes.empty()) {
       const auto last = static_cast<std::int64_t>(sizes.back());
-      RC_ASSERT(point.back().value == &spec.dimensions.back().rows[static_cast<std::size_t>(p % last)][0]);
+      RC_ASSERT(point.back().value ==
+                &spec.dimensions.back().rows[static_cast<std::size_t>(p % last)][0]);
     }
   }
 }
