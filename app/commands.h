@@ -25,6 +25,8 @@ int run_run(const std::vector<std::string_view>& args);       // app/cmd_run.cc
 int run_suite(const std::vector<std::string_view>& args);     // app/cmd_suite.cc
 int run_live(const std::vector<std::string_view>& args);      // app/cmd_live.cc
 int run_venue(const std::vector<std::string_view>& args);     // app/cmd_venue.cc
+int run_sweep(const std::vector<std::string_view>& args);     // app/cmd_sweep.cc
+int run_results(const std::vector<std::string_view>& args);   // app/cmd_results.cc
 
 }  // namespace q50::app
 

@@ -34,6 +34,11 @@ constexpr std::array kCommands = {
     q50::app::Command{"venue",
                       "serve a loopback mock of Binance's spot REST API over a scenario's market",
                       q50::app::run_venue},
+    q50::app::Command{"sweep",
+                      "run a sweep file's points (grids, samples, seeds) into a results store",
+                      q50::app::run_sweep},
+    q50::app::Command{"results", "list, export, report and merge results stores of sweeps",
+                      q50::app::run_results},
 };
 
 void print_usage(std::FILE* out) {

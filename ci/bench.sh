@@ -22,9 +22,12 @@ declare -A args=(
   # The 10,000-bar hummingbot replay as a whole process, 50 fork+exec runs, on the reference
   # case in golden/existing (checked and unpacked by ctest's fixture, below).
   [replay_bench]="50 build/release/reference/backtest_hb/d17245f_enhanced"
+  # q50sim sweep over scenarios/sweeps/hb_grid.toml (1,008 hummingbot replays), whole processes,
+  # on one thread and on two; it reads the reference data gzipped from golden/existing.
+  [sweep_bench]="3"
 )
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench stream_bench replay_bench)
+[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench stream_bench replay_bench sweep_bench)
 for name in "${names[@]}"; do
   if [ -z "${args[$name]+set}" ]; then
     echo "ci/bench.sh: unknown bench '$name' (known: ${!args[*]})" >&2

@@ -30,6 +30,10 @@ packages=(
   libpq-dev
   postgresql
   sqlite3
+  # sweeps as Slurm job arrays: the slurm-labelled test runs a one-node cluster on localhost
+  # (ci/slurm.sh), as spec/slurm-one-node.md describes.
+  slurm-wlm
+  munge
 )
 # Extra packages callers may ask for (e.g. chromium for report screenshots).
 packages+=("$@")

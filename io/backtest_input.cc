@@ -20,12 +20,10 @@ namespace {
 
 using nlohmann::json;
 
-absl::StatusOr<json> read_json_object(const std::string& path) {
-  auto text = read_file(path);
-  if (!text.ok()) return text.status();
+absl::StatusOr<json> parse_json_object(const std::string& path, std::string_view text) {
   json doc;
   try {
-    doc = json::parse(*text);
+    doc = json::parse(text);
   } catch (const json::exception& e) {
     return absl::InvalidArgumentError(fmt::format("{}: not valid JSON: {}", path, e.what()));
   }
@@ -164,7 +162,14 @@ absl::Status no_bars(const CsvTable& t, std::string_view why) {
 }  // namespace
 
 absl::StatusOr<HbBacktestConfig> read_hb_config(const std::string& path) {
-  auto doc = read_json_object(path);
+  auto text = read_file(path);
+  if (!text.ok()) return text.status();
+  return parse_hb_config(path, *text);
+}
+
+absl::StatusOr<HbBacktestConfig> parse_hb_config(const std::string& path,
+                                                  std::string_view json_text) {
+  auto doc = parse_json_object(path, json_text);
   if (!doc.ok()) return doc.status();
   HbBacktestConfig c;
   if (auto st = numbers(*doc, path, {{"initial_balance", &c.initial_balance},
@@ -211,7 +216,14 @@ absl::StatusOr<HbBacktestConfig> read_hb_config(const std::string& path) {
 }
 
 absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
-  auto doc = read_json_object(path);
+  auto text = read_file(path);
+  if (!text.ok()) return text.status();
+  return parse_qb_config(path, *text);
+}
+
+absl::StatusOr<QbBacktestConfig> parse_qb_config(const std::string& path,
+                                                  std::string_view json_text) {
+  auto doc = parse_json_object(path, json_text);
   if (!doc.ok()) return doc.status();
   QbBacktestConfig c;
   legacy::QbParams& p = c.params;
@@ -260,47 +272,60 @@ absl::StatusOr<std::vector<legacy::MarketBar>> read_hb_bars(const std::string& p
                                                               const HbBacktestConfig& config) {
   auto t = read_table(path);
   if (!t.ok()) return t.status();
-  auto c = common_columns(*t, config.return_col);
+  return hb_bars_from_table(*t, config, FrameWindow{});
+}
+
+absl::StatusOr<std::vector<legacy::MarketBar>> hb_bars_from_table(const CsvTable& t,
+                                                                    const HbBacktestConfig& config,
+                                                                    const FrameWindow& window) {
+  auto c = common_columns(t, config.return_col);
   if (!c.ok()) return c.status();
-  auto side_col = t->require_column("side");
+  auto side_col = t.require_column("side");
   if (!side_col.ok()) return side_col.status();
-  auto thresh_col = t->require_column("signal_thresh_adaptive");
+  auto thresh_col = t.require_column("signal_thresh_adaptive");
   if (!thresh_col.ok()) return thresh_col.status();
   std::size_t price_col = 0;
   if (config.real_prices) {
-    auto pc = t->require_column(config.price_col);
+    auto pc = t.require_column(config.price_col);
     if (!pc.ok()) return pc.status();
     price_col = *pc;
   }
-  auto ts = t->increasing_timestamps(c->ts);
+  auto ts = t.increasing_timestamps(c->ts);
   if (!ts.ok()) return ts.status();
   std::vector<legacy::MarketBar> bars;
-  bars.reserve(t->rows());
+  bars.reserve(t.rows());
   double simulated_price = 100.0;
-  for (std::size_t r = 0; r < t->rows(); ++r) {
+  bool first_row = true;  // of the window
+  for (std::size_t r = 0; r < t.rows(); ++r) {
     legacy::MarketBar bar;
     bar.ts_ns = (*ts)[r];
-    if (auto st = read_common(*t, *c, r, bar); !st.ok()) return st;
-    auto side = t->i64(r, *side_col);
+    if (auto st = read_common(t, *c, r, bar); !st.ok()) return st;
+    auto side = t.i64(r, *side_col);
     if (!side.ok()) return side.status();
     bar.side = *side;
-    auto thresh = t->f64(r, *thresh_col, FloatPolicy::kAllowNan);
+    auto thresh = t.f64(r, *thresh_col, FloatPolicy::kAllowNan);
     if (!thresh.ok()) return thresh.status();
     bar.signal_thresh = *thresh;
+    double price = 0;
     if (config.real_prices) {
-      auto price = t->f64(r, price_col, FloatPolicy::kAllowNan);
-      if (!price.ok()) return price.status();
-      if (std::isnan(*price)) continue;  // existing system: "Missing price ... skipping"
-      bar.price = *price;
+      auto v = t.f64(r, price_col, FloatPolicy::kAllowNan);
+      if (!v.ok()) return v.status();
+      price = *v;
+    }
+    if (!window.contains(bar.ts_ns)) continue;
+    if (config.real_prices) {
+      if (std::isnan(price)) continue;  // existing system: "Missing price ... skipping"
+      bar.price = price;
     } else {
       // Existing system: the first row keeps 100 whatever its truth; later rows compound.
-      if (r > 0 && !std::isnan(bar.truth)) simulated_price *= (1 + bar.truth);
+      if (!first_row && !std::isnan(bar.truth)) simulated_price *= (1 + bar.truth);
       bar.price = simulated_price;
     }
+    first_row = false;
     bar.index = static_cast<std::int64_t>(bars.size());
     bars.push_back(bar);
   }
-  if (bars.empty()) return no_bars(*t, "every row was skipped or the file has no rows");
+  if (bars.empty()) return no_bars(t, "every row was skipped or the file has no rows");
   return bars;
 }
 
@@ -308,14 +333,23 @@ absl::StatusOr<std::vector<legacy::MarketBar>> read_qb_bars(const std::string& p
                                                               const QbBacktestConfig& config) {
   auto t = read_table(path);
   if (!t.ok()) return t.status();
-  auto c = common_columns(*t, config.price_col);
+  return qb_bars_from_table(*t, config, FrameWindow{});
+}
+
+absl::StatusOr<std::vector<legacy::MarketBar>> qb_bars_from_table(const CsvTable& t,
+                                                                    const QbBacktestConfig& config,
+                                                                    const FrameWindow& window) {
+  auto c = common_columns(t, config.price_col);
   if (!c.ok()) return c.status();
-  auto ts = t->increasing_timestamps(c->ts);
+  auto ts = t.increasing_timestamps(c->ts);
   if (!ts.ok()) return ts.status();
-  std::vector<legacy::MarketBar> rows(t->rows());
-  for (std::size_t r = 0; r < t->rows(); ++r) {
-    rows[r].ts_ns = (*ts)[r];
-    if (auto st = read_common(*t, *c, r, rows[r]); !st.ok()) return st;
+  std::vector<legacy::MarketBar> rows;
+  rows.reserve(t.rows());
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    legacy::MarketBar row;
+    row.ts_ns = (*ts)[r];
+    if (auto st = read_common(t, *c, r, row); !st.ok()) return st;
+    if (window.contains(row.ts_ns)) rows.push_back(row);
   }
   std::vector<legacy::MarketBar> bars;
   bars.reserve(rows.size());
@@ -325,7 +359,7 @@ absl::StatusOr<std::vector<legacy::MarketBar>> read_qb_bars(const std::string& p
     bars.push_back(rows[r]);
   }
   if (bars.empty()) {
-    return no_bars(*t, "the last row only gives the one before it a future return");
+    return no_bars(t, "the last row only gives the one before it a future return");
   }
   return bars;
 }

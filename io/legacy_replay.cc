@@ -56,14 +56,7 @@ absl::StatusOr<Prepared> prepare_hummingbot(const LegacyReplayRequest& r) {
   auto bars = read_hb_bars(r.input, *config);
   if (!bars.ok()) return bars.status();
   Prepared p;
-  p.rc.params.profile = StrategyProfile::kLegacyHummingbot;
-  p.rc.params.hb.max_position_pct = config->max_position_pct;
-  p.rc.params.hb.min_confidence_hold = config->min_confidence_hold;
-  p.rc.params.hb.pnl = config->real_prices ? legacy::PnlFormula::kFromPriceChange
-                                           : legacy::PnlFormula::kFromTruth;
-  p.rc.params.hb.options.sizing = config->sizing;
-  p.rc.venue.initial_cash = config->initial_balance;
-  p.rc.venue.fee_rate = config->fee_rate;
+  p.rc = hb_replay_config(*config);
   p.bars = std::move(*bars);
   p.initial_balance = config->initial_balance;
   return p;
@@ -75,8 +68,7 @@ absl::StatusOr<Prepared> prepare_quantile(const LegacyReplayRequest& r) {
   auto bars = read_qb_bars(r.input, *config);
   if (!bars.ok()) return bars.status();
   Prepared p;
-  p.rc.params.profile = StrategyProfile::kLegacyQuantile;
-  p.rc.params.qb = config->params;
+  p.rc = qb_replay_config(*config);
   p.bars = std::move(*bars);
   p.qb = std::move(*config);
   return p;
@@ -168,6 +160,26 @@ absl::StatusOr<LegacyReplayOutcome> write_outputs(const LegacyReplayRequest& req
 }
 
 }  // namespace
+
+sim::ReplayConfig hb_replay_config(const HbBacktestConfig& config) {
+  sim::ReplayConfig rc;
+  rc.params.profile = StrategyProfile::kLegacyHummingbot;
+  rc.params.hb.max_position_pct = config.max_position_pct;
+  rc.params.hb.min_confidence_hold = config.min_confidence_hold;
+  rc.params.hb.pnl = config.real_prices ? legacy::PnlFormula::kFromPriceChange
+                                        : legacy::PnlFormula::kFromTruth;
+  rc.params.hb.options.sizing = config.sizing;
+  rc.venue.initial_cash = config.initial_balance;
+  rc.venue.fee_rate = config.fee_rate;
+  return rc;
+}
+
+sim::ReplayConfig qb_replay_config(const QbBacktestConfig& config) {
+  sim::ReplayConfig rc;
+  rc.params.profile = StrategyProfile::kLegacyQuantile;
+  rc.params.qb = config.params;
+  return rc;
+}
 
 absl::StatusOr<LegacyReplayRequest> resolve_legacy_replay(LegacyReplayRequest r) {
   if (r.resume.empty()) {

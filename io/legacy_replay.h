@@ -17,6 +17,8 @@
 
 #include "absl/status/statusor.h"
 #include "core/legacy/strategy.h"
+#include "io/backtest_input.h"
+#include "sim/legacy/replay.h"
 
 namespace q50::io {
 
@@ -42,6 +44,11 @@ struct LegacyReplayOutcome {
   std::uint64_t fingerprint = 0;  // 0 when only a checkpoint was written
   bool checkpoint_written = false;
 };
+
+// The simulator configuration of a backtester's config file: what `q50sim replay` runs with,
+// and a sweep point of the same config.
+sim::ReplayConfig hb_replay_config(const HbBacktestConfig& config);
+sim::ReplayConfig qb_replay_config(const QbBacktestConfig& config);
 
 // The profile and seed a request will run with: the request's, else the checkpoint's when
 // resuming (read and checked here), else hummingbot/0 never (profile is required then).

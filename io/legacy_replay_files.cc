@@ -115,7 +115,7 @@ std::string hb_holds_csv(const sim::ReplayResult& r) {
   return std::move(w).release();
 }
 
-std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double>& pv,
+HbMetrics hb_replay_metrics(const sim::ReplayResult& r, const std::vector<double>& pv,
                             double initial_balance) {
   std::vector<double> trade_pnl;
   trade_pnl.reserve(r.hb_trades.size());
@@ -123,8 +123,12 @@ std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double
   std::vector<std::string_view> reasons;
   reasons.reserve(r.hb_holds.size());
   for (const auto& h : r.hb_holds) reasons.push_back(legacy::hold_reason_name(h.reason));
-  const HbMetrics m = hb_metrics(
-      {pv, trade_pnl, reasons, initial_balance, r.final_cash, r.final_position});
+  return hb_metrics({pv, trade_pnl, reasons, initial_balance, r.final_cash, r.final_position});
+}
+
+std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double>& pv,
+                            double initial_balance) {
+  const HbMetrics m = hb_replay_metrics(r, pv, initial_balance);
   std::vector<std::pair<std::string, std::string>> hold_reasons;
   for (const auto& [reason, count] : m.hold_reasons) {
     hold_reasons.emplace_back(reason, std::to_string(count));
@@ -171,18 +175,25 @@ std::string qb_trades_csv(const sim::ReplayResult& r) {
   return std::move(w).release();
 }
 
-std::string qb_metrics_json(const sim::ReplayResult& r, const QbBacktestConfig& config) {
+QbMetrics qb_replay_metrics(const sim::ReplayResult& r, const QbBacktestConfig& config) {
   std::vector<QbMetricsRow> rows;
   rows.reserve(r.qb_rows.size());
-  std::int64_t wins = 0, losses = 0;
   for (const auto& q : r.qb_rows) {
     rows.push_back({q.side == legacy::QbSide::kHold, q.pnl, q.drawdown, q.portfolio_value,
                     q.tier, q.tier_confidence, q.prob_up});
+  }
+  return qb_metrics(rows, {config.params.initial_capital, config.prediction_horizon_hours,
+                           config.data_frequency});
+}
+
+std::string qb_metrics_json(const sim::ReplayResult& r, const QbBacktestConfig& config) {
+  std::int64_t wins = 0, losses = 0;
+  for (const auto& q : r.qb_rows) {
     wins += q.pnl > 0 ? 1 : 0;
     losses += q.pnl < 0 ? 1 : 0;
   }
-  const QbMetrics m = qb_metrics(rows, {config.params.initial_capital,
-                                        config.prediction_horizon_hours, config.data_frequency});
+  const QbMetrics m = qb_replay_metrics(r, config);
+  const std::size_t rows = r.qb_rows.size();
   std::vector<std::pair<std::string, std::string>> calibration;
   for (const QbCalibrationBin& b : m.probability_calibration) {
     calibration.emplace_back(
@@ -192,7 +203,7 @@ std::string qb_metrics_json(const sim::ReplayResult& r, const QbBacktestConfig& 
   return py_json_object(
       {{"total_return", py_json_float(m.total_return)},
        {"annualized_return", py_json_float(m.annualized_return)},
-       {"volatility", rows.size() > 1 ? py_json_float(m.volatility) : "0"},
+       {"volatility", rows > 1 ? py_json_float(m.volatility) : "0"},
        {"sharpe_ratio", m.volatility > 0 ? py_json_float(m.sharpe_ratio) : "0"},
        {"max_drawdown", py_json_float(m.max_drawdown)},
        {"total_trades", std::to_string(m.total_trades)},

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/metrics.h"
 #include "io/backtest_input.h"
 #include "sim/legacy/replay.h"
 
@@ -22,9 +23,15 @@ std::string hb_holds_csv(const sim::ReplayResult& r);
 std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double>& pv,
                             double initial_balance);
 
+// calculate_metrics of an HB replay (what hb_metrics_json writes).
+HbMetrics hb_replay_metrics(const sim::ReplayResult& r, const std::vector<double>& pv,
+                            double initial_balance);
+
 // QuantileBacktester: the trade records (one per bar) and save_results' metrics.
 std::string qb_trades_csv(const sim::ReplayResult& r);
 std::string qb_metrics_json(const sim::ReplayResult& r, const QbBacktestConfig& config);
+// _calculate_metrics of a QB replay (what qb_metrics_json writes).
+QbMetrics qb_replay_metrics(const sim::ReplayResult& r, const QbBacktestConfig& config);
 
 }  // namespace q50::io
 

@@ -1,10 +1,11 @@
 #include "io/scenario_file.h"
 
-// The only translation unit that includes toml++: TOML_EXCEPTIONS must agree across every file
-// that includes it (and with Debian's shared library, built with exceptions), so it stays here
-// and toml::parse_error is caught at this boundary (ARCHITECTURE.md: no exception crosses a
-// module boundary).
-#include <toml++/toml.h>
+// toml++ is included by io/ .cc files only (here, io/scenario_template.cc, io/sweep_file.cc),
+// through io/scenario_toml.h or directly, all with the package's defaults: TOML_EXCEPTIONS must
+// agree across every file that includes it (and with Debian's shared library, built with
+// exceptions). toml::parse_error is caught at each boundary (ARCHITECTURE.md: no exception
+// crosses a module boundary).
+#include "io/scenario_toml.h"
 
 #include <algorithm>
 #include <charconv>
@@ -1250,6 +1251,14 @@ absl::StatusOr<Scenario> parse_scenario(const std::string& path, std::string_vie
   auto doc = parse_toml(path, text);
   if (!doc.ok()) return doc.status();
   return build(path, *doc);
+}
+
+absl::StatusOr<toml::table> parse_scenario_toml(const std::string& path, std::string_view text) {
+  return parse_toml(path, text);
+}
+
+absl::StatusOr<Scenario> scenario_from_toml(const std::string& path, const toml::table& doc) {
+  return build(path, doc);
 }
 
 absl::StatusOr<Scenario> read_scenario(const std::string& path) {

@@ -157,15 +157,28 @@ std::optional<std::string> missing_reference_data(const sim::Scenario& sc, const
   return std::nullopt;
 }
 
-absl::StatusOr<sim::ScenarioInputs> load_scenario_inputs(const sim::Scenario& sc,
-                                                         const EnvLookup& env) {
-  sim::ScenarioInputs d;
+absl::StatusOr<ScenarioSources> read_scenario_sources(const sim::Scenario& sc,
+                                                      const EnvLookup& env) {
+  ScenarioSources sources;
   const sim::MarketConfig& m = sc.market;
   if (m.source == sim::MarketSourceKind::kCsv || m.source == sim::MarketSourceKind::kQlib) {
     auto bars = m.source == sim::MarketSourceKind::kCsv ? load_csv_market(*m.csv, env)
                                                         : load_qlib_market(*m.qlib, env);
     if (!bars.ok()) return bars.status();
-    d.bars = std::move(*bars);
+    sources.market = std::move(*bars);
+  }
+  if (sc.signals.source == sim::SignalSourceKind::kFile) {
+    if (auto st = load_signal_file(sc, env, sources.signal_rows); !st.ok()) return st;
+  }
+  return sources;
+}
+
+absl::StatusOr<sim::ScenarioInputs> scenario_inputs_from(const sim::Scenario& sc,
+                                                         const ScenarioSources& sources) {
+  sim::ScenarioInputs d;
+  const sim::MarketConfig& m = sc.market;
+  if (m.source == sim::MarketSourceKind::kCsv || m.source == sim::MarketSourceKind::kQlib) {
+    d.bars = sources.market;
     sim::cut_to_run(sc, d.bars);
     if (d.bars.empty()) {
       return absl::InvalidArgumentError(
@@ -173,12 +186,22 @@ absl::StatusOr<sim::ScenarioInputs> load_scenario_inputs(const sim::Scenario& sc
     }
   }
   if (sc.signals.source == sim::SignalSourceKind::kFile) {
-    if (auto st = load_signal_file(sc, env, d); !st.ok()) return st;
+    d.signal_ts_ns = sources.signal_rows.signal_ts_ns;
+    d.q10 = sources.signal_rows.q10;
+    d.q50 = sources.signal_rows.q50;
+    d.q90 = sources.signal_rows.q90;
+    d.has_signal_rows = true;
   } else if (m.source != sim::MarketSourceKind::kSynthetic) {
     sim::forecast_real_market(sc, d);
   }
   return d;
 }
 
+absl::StatusOr<sim::ScenarioInputs> load_scenario_inputs(const sim::Scenario& sc,
+                                                         const EnvLookup& env) {
+  auto sources = read_scenario_sources(sc, env);
+  if (!sources.ok()) return sources.status();
+  return scenario_inputs_from(sc, *sources);
+}
 
 }  // namespace q50::io

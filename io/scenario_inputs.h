@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sim/scenario.h"
@@ -34,7 +35,25 @@ EnvLookup process_env();
 std::optional<std::string> missing_reference_data(const sim::Scenario& scenario,
                                                   const EnvLookup& env);
 
-// Loads what the scenario's sources need. InvalidArgument for bad data (file:line), NotFound /
+// What the scenario's sources read from disk, before the run's range is cut: the whole csv or
+// qlib market (empty for a synthetic one) and the signal file's rows (signal_rows holds only
+// signal_ts_ns, q10, q50, q90 and has_signal_rows). A sweep reads them once for all its points.
+struct ScenarioSources {
+  std::vector<strategy::Bar> market;
+  sim::ScenarioInputs signal_rows;
+};
+
+// Reads the files the scenario's selected sources name. Errors as load_scenario_inputs'.
+absl::StatusOr<ScenarioSources> read_scenario_sources(const sim::Scenario& scenario,
+                                                      const EnvLookup& env);
+
+// The run's inputs from sources read for a scenario with the same market and signal files
+// (its range, seed and forecaster may differ): the market cut to the run, the signal rows, or
+// the synthetic forecaster over the real closes. No file is read.
+absl::StatusOr<sim::ScenarioInputs> scenario_inputs_from(const sim::Scenario& scenario,
+                                                         const ScenarioSources& sources);
+
+// Loads what the scenario's sources need (read_scenario_sources, then scenario_inputs_from). InvalidArgument for bad data (file:line), NotFound /
 // Unavailable for I/O errors; a csv/qlib market with no bar inside the run's range is
 // InvalidArgument naming the scenario.
 absl::StatusOr<sim::ScenarioInputs> load_scenario_inputs(const sim::Scenario& scenario,
