@@ -6,7 +6,9 @@
 // over the loaded market. Paths that start with a "${NAME}" placeholder are expanded from an
 // environment lookup (the CLI's: the process environment).
 //
-// A csv market without open/high/low columns uses the close for them; without a volume column
+// A csv market without an open column uses the close for it, without high/low columns the
+// larger/smaller of open and close; every price must lie in [1e-6, 1e9] with low <= open, close
+// <= high, every volume in [0, 1e10] (core/limits.h); without a volume column
 // (or qlib without volume.bin) every bar has unlimited volume (1e9 base units, far inside the
 // venue's int64 e8 range and above any order the library places). A qlib market keeps the
 // instrument's calendar rows with a finite close (qlib's D.features restriction).

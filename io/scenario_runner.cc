@@ -152,6 +152,12 @@ absl::StatusOr<ScenarioRunResult> run_scenario(const sim::Scenario& sc, const st
   const sim::ScenarioRun run = sim::simulate(scenario, *inputs, sink, true);
   sink.flush();
   if (progress) std::fputc('\n', stderr);
+  if (!run.summary.stopped.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: scenario '{}' left the simulator's range and stopped {} (core/limits.h; nothing "
+        "was written)",
+        scenario.path, scenario.name, run.summary.stopped));
+  }
   const RunSeries finished = series.finish(run.summary, options.version);
   ScenarioRunResult result;
   fill_result(scenario, run.summary, compute_run_metrics(finished, MetricsOptions{}), result);
