@@ -18,6 +18,7 @@
 #include "fmt/format.h"
 #include "io/signal_output.h"
 #include "core/number_format.h"
+#include "io/output_set.h"
 #include "io/signal_input.h"
 
 namespace q50::app {
@@ -93,6 +94,9 @@ int run_signals(const std::vector<std::string_view>& argv) {
   auto choice = parse_percentiles(args->get("percentiles").value_or("sample"));
   if (!choice.ok()) return cli.usage_error(choice.status());
 
+  if (auto st = io::check_outputs_not_inputs({*out_path}, {*input_path}); !st.ok()) {
+    return cli.usage_error(st);
+  }
   auto input = io::read_signal_input(*input_path);
   if (!input.ok()) return cli.fail(input.status());
   const VariancePercentiles p =

@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "io/cleanup.h"
 
 namespace {
 
@@ -69,6 +70,8 @@ void tune_malloc() {
 
 int main(int argc, char** argv) {
   tune_malloc();
+  // SIGINT, SIGTERM, ... remove the temporary files of unfinished outputs (io/output_set.h).
+  q50::io::install_signal_cleanup();
   if (argc < 2) {
     print_usage(stderr);
     return q50::app::kExitUsage;

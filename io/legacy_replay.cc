@@ -133,7 +133,10 @@ absl::StatusOr<LegacyReplayOutcome> write_checkpoint(const LegacyReplayRequest& 
         fmt::format("--checkpoint-at {}: {}", r.checkpoint_at, std::string(state.status().message())));
   }
   const sim::ReplayCheckpoint checkpoint{*header, std::move(*state)};
-  if (auto st = write_file_atomic(r.checkpoint, sim::encode_checkpoint(checkpoint)); !st.ok()) {
+  // Durable: a checkpoint is what a later process resumes from.
+  if (auto st = write_file_durable(r.checkpoint, sim::encode_checkpoint(checkpoint),
+                                   legacy_replay_inputs(r));
+      !st.ok()) {
     return st;
   }
   LegacyReplayOutcome o;
@@ -149,7 +152,9 @@ absl::StatusOr<LegacyReplayOutcome> write_outputs(const LegacyReplayRequest& req
   std::vector<double> pv;  // HB portfolio values, for bars.csv and metrics.json
   pv.reserve(r.hb_bars.size());
   for (const auto& b : r.hb_bars) pv.push_back(b.portfolio_value);
-  auto out = OutputSet::open(req.out_dir);
+  OutputOptions options;
+  options.inputs = legacy_replay_inputs(req);
+  auto out = OutputSet::open(req.out_dir, options);
   if (!out.ok()) return out.status();
   for (const OutputFile& file : outputs(p, r, pv)) {
     if (auto st = out->put(file.name, file.render()); !st.ok()) return st;
@@ -168,6 +173,12 @@ absl::StatusOr<LegacyReplayOutcome> write_outputs(const LegacyReplayRequest& req
 }
 
 }  // namespace
+
+std::vector<std::string> legacy_replay_inputs(const LegacyReplayRequest& r) {
+  std::vector<std::string> inputs{r.input, r.config};
+  if (!r.resume.empty()) inputs.push_back(r.resume);
+  return inputs;
+}
 
 absl::StatusOr<LegacyReplayRequest> resolve_legacy_replay(LegacyReplayRequest r) {
   if (r.resume.empty()) {

@@ -218,6 +218,27 @@ std::optional<std::string> missing_reference_data(const sim::Scenario& sc, const
   return std::nullopt;
 }
 
+std::vector<std::string> scenario_input_paths(const sim::Scenario& sc, const EnvLookup& env) {
+  std::vector<std::string> out{sc.path};
+  const auto add = [&](const std::string& path) {
+    auto expanded = expand(path, env);
+    out.push_back(expanded.ok() ? *expanded : path);
+  };
+  if (sc.market.source == sim::MarketSourceKind::kCsv) add(sc.market.csv->path);
+  if (sc.signals.source == sim::SignalSourceKind::kFile) add(sc.signals.file->path);
+  if (sc.market.source == sim::MarketSourceKind::kQlib) {
+    const sim::QlibMarket& q = *sc.market.qlib;
+    auto dir = expand(q.dir, env);
+    const std::string d = dir.ok() ? *dir : q.dir;
+    out.push_back(fmt::format("{}/calendars/{}.txt", d, q.freq));
+    out.push_back(d + "/instruments/all.txt");
+    for (const char* f : {"open", "high", "low", "close", "volume"}) {
+      out.push_back(fmt::format("{}/features/{}/{}.{}.bin", d, q.instrument, f, q.freq));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<sim::ScenarioInputs> load_scenario_inputs(const sim::Scenario& sc,
                                                          const EnvLookup& env) {
   sim::ScenarioInputs d;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sim/scenario.h"
@@ -35,6 +36,15 @@ EnvLookup process_env();
 // not exist: a message saying which. nullopt when every such path is present (or none is used).
 std::optional<std::string> missing_reference_data(const sim::Scenario& scenario,
                                                   const EnvLookup& env);
+
+// Every file the scenario reads: the scenario itself and, for the sources it selects, the csv
+// market, the signal file, the qlib calendar, instruments and feature bins (placeholders
+// expanded where they can be). A run refuses to write over any of them.
+std::vector<std::string> scenario_input_paths(const sim::Scenario& scenario, const EnvLookup& env);
+
+// The files `q50sim run --out DIR` writes into DIR.
+inline const std::vector<std::string> kScenarioOutputs = {"bars.csv", "trades.csv", "journal.txt",
+                                                          "metrics.json", "report.html"};
 
 // Loads what the scenario's sources need. InvalidArgument for bad data (file:line), NotFound /
 // Unavailable for I/O errors; a csv/qlib market with no bar inside the run's range is

@@ -140,7 +140,9 @@ absl::StatusOr<ScenarioRunResult> run_scenario(const sim::Scenario& sc, const st
   if (options.seed) sim::apply_seed(scenario, *options.seed);
   auto inputs = load_scenario_inputs(scenario, options.env);
   if (!inputs.ok()) return inputs.status();
-  auto out = OutputSet::open(out_dir);
+  OutputOptions output_options;
+  output_options.inputs = scenario_input_paths(scenario, options.env);
+  auto out = OutputSet::open(out_dir, output_options);
   if (!out.ok()) return out.status();
   auto bars = out->stage("bars.csv");
   if (!bars.ok()) return bars.status();
