@@ -16,6 +16,7 @@
 #include "io/legacy_replay_files.h"
 #include "io/output_set.h"
 #include "sim/legacy/replay.h"
+#include "sim/checkpoint_envelope.h"
 #include "sim/legacy/replay_checkpoint.h"
 
 namespace q50::io {
@@ -108,17 +109,17 @@ absl::StatusOr<sim::CheckpointHeader> run_header(const LegacyReplayRequest& r) {
   sim::CheckpointHeader h;
   h.profile = *r.profile;
   h.seed = r.seed.value_or(0);
-  for (auto [path, hash] : {std::pair{&r.input, &h.input_hash},
-                            std::pair{&r.config, &h.config_hash}}) {
+  for (auto [path, hash] : {std::pair{&r.input, &h.input_sha256},
+                            std::pair{&r.config, &h.config_sha256}}) {
     auto bytes = read_file(*path);
     if (!bytes.ok()) return bytes.status();
-    *hash = sim::fnv1a(*bytes);
+    *hash = sim::sha256_hex(*bytes);
   }
   return h;
 }
 
 absl::StatusOr<sim::ReplayCheckpoint> read_checkpoint(const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_input(path, kMaxCheckpointBytes);
   if (!bytes.ok()) return bytes.status();
   return sim::decode_checkpoint(*bytes, path);
 }
@@ -211,6 +212,11 @@ absl::StatusOr<LegacyReplayOutcome> run_legacy_replay(const LegacyReplayRequest&
   if (!prepared.ok()) return prepared.status();
   if (r.checkpoint_at > 0) return write_checkpoint(r, *prepared);
   if (checkpoint) {
+    if (auto st = sim::verify_checkpoint_state(prepared->bars, prepared->rc, checkpoint->state,
+                                               r.resume);
+        !st.ok()) {
+      return st;
+    }
     auto result = sim::resume_replay(prepared->bars, prepared->rc, std::move(checkpoint->state));
     if (!result.ok()) {
       return absl::InvalidArgumentError(fmt::format("{}: {}", r.resume, std::string(result.status().message())));

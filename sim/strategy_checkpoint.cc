@@ -1,6 +1,8 @@
 #include "sim/strategy_checkpoint.h"
 
+#include <cmath>
 #include <exception>
+#include <optional>
 #include <istream>
 #include <sstream>
 #include <streambuf>
@@ -11,6 +13,9 @@
 #include <cereal/types/array.hpp>
 
 #include "absl/status/status.h"
+#include "core/limits.h"
+#include "fmt/format.h"
+#include "sim/checkpoint_cereal.h"
 #include "sim/checkpoint_envelope.h"
 
 // cereal finds these by argument-dependent lookup, so each lives in its type's namespace.
@@ -22,12 +27,12 @@ namespace q50 {
 
 template <class Archive>
 void serialize(Archive& ar, FeatureStream::Snapshot& s) {
-  ar(s.returns, s.count, s.prev_close, s.prev_std, s.prev_std_valid);
+  ar(s.returns, s.count, s.prev_close, s.prev_std, sim::checkpoint::flag(s.prev_std_valid));
 }
 
 template <class Archive>
 void serialize(Archive& ar, KillSwitch& k) {
-  ar(k.peak_equity, k.tripped);
+  ar(k.peak_equity, sim::checkpoint::flag(k.tripped));
 }
 
 }  // namespace q50
@@ -41,12 +46,12 @@ void serialize(Archive& ar, SignalUpdate& u) {
 
 template <class Archive>
 void serialize(Archive& ar, PendingSignal& p) {
-  ar(p.present, p.update);
+  ar(sim::checkpoint::flag(p.present), p.update);
 }
 
 template <class Archive>
 void serialize(Archive& ar, InFlight& f) {
-  ar(f.active, f.order_id, f.qty, f.filled);
+  ar(sim::checkpoint::flag(f.active), f.order_id, f.qty, f.filled);
 }
 
 template <class Archive>
@@ -77,6 +82,64 @@ void archive_state(Archive& ar, FeatureStream::Snapshot& features, strategy::Sta
      s.next_order_id, s.counters);
 }
 
+bool finite_within(double v, double bound) { return std::isfinite(v) && std::fabs(v) <= bound; }
+
+std::optional<std::string> in_flight_problem(const strategy::State& s) {
+  const strategy::InFlight& f = s.in_flight;
+  if (!f.active) {
+    if (f.order_id != 0 || f.qty != 0.0 || f.filled != 0.0) return "an idle order slot with values";
+    return std::nullopt;
+  }
+  if (f.order_id < 1 || f.order_id >= s.next_order_id) {
+    return fmt::format("order in flight id {} outside [1, {})", f.order_id, s.next_order_id);
+  }
+  if (!finite_within(f.qty, limits::kMaxOrderQty) || f.qty == 0.0) {
+    return fmt::format("order in flight quantity {}", f.qty);
+  }
+  if (!std::isfinite(f.filled) || f.filled * f.qty < 0 || std::fabs(f.filled) > std::fabs(f.qty)) {
+    return fmt::format("order in flight filled {} of {}", f.filled, f.qty);
+  }
+  return std::nullopt;
+}
+
+// Why a decoded state cannot be one the strategy reached (nullopt: it can). A state outside
+// these bounds would break the simulator's domain (core/limits.h) or the strategy's contract.
+std::optional<std::string> strategy_state_problem(const FeatureStream::Snapshot& f,
+                                                  const strategy::State& s) {
+  if (f.count > (std::size_t{1} << 62)) return fmt::format("feature count {}", f.count);
+  if (!(std::isfinite(f.prev_close) && f.prev_close >= 0)) {
+    return fmt::format("previous close {}", static_cast<double>(f.prev_close));
+  }
+  if (!finite_within(s.cash, 1e11)) return fmt::format("cash {} (|cash| <= 1e11)", s.cash);
+  if (!finite_within(s.position, 1e7)) return fmt::format("position {} (|position| <= 1e7)", s.position);
+  if (!(std::isfinite(s.last_close) && s.last_close >= 0 && s.last_close <= limits::kMaxPrice)) {
+    return fmt::format("last close {} (in [0, {}])", s.last_close, limits::kMaxPrice);
+  }
+  if (std::isinf(s.kill_switch.peak_equity)) return "infinite peak equity";
+  if (static_cast<int>(s.signal.update.match) > static_cast<int>(SignalMatchKind::kNone)) {
+    return fmt::format("signal match kind {}", static_cast<int>(s.signal.update.match));
+  }
+  if (s.signal.present && !timestamp_in_range(s.signal.update.ts_ns)) {
+    return fmt::format("signal time {} outside {}", s.signal.update.ts_ns, kTimestampRangeText);
+  }
+  if (s.next_order_id < 1 || s.next_order_id > (std::int64_t{1} << 62)) {
+    return fmt::format("next order id {}", s.next_order_id);
+  }
+  if (auto why = in_flight_problem(s)) return why;
+  const strategy::Counters& c = s.counters;
+  for (const std::int64_t n : {c.bars, c.signals, c.stale_signals, c.signals_used, c.bars_waiting,
+                               c.orders, c.fills, c.venue_rejects, c.orders_ended, c.below_lot,
+                               c.below_rebalance}) {
+    if (n < 0) return fmt::format("a negative counter ({})", n);
+  }
+  for (const auto* list : {&c.risk_rejects, &c.risk_clamps}) {
+    for (const std::int64_t n : *list) {
+      if (n < 0) return fmt::format("a negative risk counter ({})", n);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string encode_strategy_state(const strategy::State& state) {
@@ -100,6 +163,7 @@ absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
   strategy::State state;
   FeatureStream::Snapshot features;
   try {
+    const checkpoint::Decoding decoding(&buffer);
     cereal::PortableBinaryInputArchive ar(in);
     archive_state(ar, features, state);
   } catch (const std::exception& e) {
@@ -107,6 +171,9 @@ absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
   }
   if (in.peek() != std::char_traits<char>::eof()) {
     return absl::InvalidArgumentError(source + ": trailing bytes after the strategy checkpoint");
+  }
+  if (auto why = strategy_state_problem(features, state)) {
+    return absl::InvalidArgumentError(source + ": strategy checkpoint refused: " + *why);
   }
   state.features = FeatureStream::from_snapshot(features);
   return state;
