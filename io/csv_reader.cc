@@ -188,6 +188,8 @@ absl::Status CsvReader::split_row() {
   return absl::OkStatus();
 }
 
+bool CsvReader::seekable() const { return ::lseek(fd_, 0, SEEK_CUR) >= 0; }
+
 absl::Status CsvReader::rewind() {
   if (::lseek(fd_, 0, SEEK_SET) != 0) {
     return absl::UnavailableError(

@@ -36,6 +36,7 @@ class CsvReader {
   absl::StatusOr<bool> next();
   // Back to before the first data row. Unavailable when the input cannot seek (a pipe).
   absl::Status rewind();
+  bool seekable() const;
 
   // The current row (valid after next() returned true, until the next call of next()).
   std::size_t line() const { return line_no_; }

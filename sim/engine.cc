@@ -578,7 +578,8 @@ void Engine::Simulation::finish() {
   summary_.journal_lines = journal_.lines();
 }
 
-Engine::Engine(EngineConfig config) : config_(std::move(config)), text_(config_.keep_journal_text) {
+Engine::Engine(EngineConfig config)
+    : config_(std::move(config)), text_(config_.keep_journal_text, config_.journal_sink) {
   config_.exchange.latency.stream_seed = Prng(config_.seed).fork("latency").seed();
   config_.strategy.initial_cash = to_double(config_.exchange.account.initial_quote_e8);
   config_.strategy.initial_position = to_double(config_.exchange.account.initial_base_e8);

@@ -83,6 +83,9 @@ struct EngineConfig {
   // exchange.account (one source of truth for the opening balances).
   strategy::Params strategy;
   bool keep_journal_text = false;
+  // With keep_journal_text: the readable lines go here as they are made (and journal_text()
+  // stays empty) instead of into memory.
+  JournalTextSink* journal_sink = nullptr;
   bool check_invariants = true;
   // Faults injected into the run (sim/faults.h documents each kind's semantics). Points and
   // windows as the scenario gives them: bar indices count the bars the market source
