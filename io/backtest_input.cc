@@ -262,7 +262,8 @@ absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
   legacy::QbParams& p = c.params;
   if (auto st = numbers(*doc, path,
                         {{"initial_capital", &p.initial_capital, kAmount},
-                         {"position_limit", &p.sizing.position_limit, Range{0.0, 100.0, true}},
+                         // the sizing clips a size to [0.01, position_limit]
+                         {"position_limit", &p.sizing.position_limit, Range{0.01, 100.0}},
                          {"fee_rate", &p.fee_rate, kRate},
                          {"slippage_rate", &p.slippage_rate, kRate},
                          {"long_threshold", &p.sizing.long_threshold, kProbability},

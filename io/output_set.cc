@@ -142,7 +142,9 @@ struct Target {
 // The file a symlink chain ends at, as an absolute path, whether or not it exists (its folder
 // must): `out.csv -> results/out.csv` writes results/out.csv.
 absl::StatusOr<std::string> follow_links(const std::string& path) {
-  fs::path p = fs::absolute(path);
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  if (ec) return unavailable(path, "cannot resolve the path", ec.value());
   for (int hops = 0; hops < 40; ++hops) {
     char buf[PATH_MAX];
     const ssize_t n = ::readlink(p.c_str(), buf, sizeof buf - 1);

@@ -197,9 +197,11 @@ void remove_leftovers(const SuiteOptions& o, const SuiteEntry& e, int pid) {
   if (!o.update || o.golden.empty()) return;
   const std::string marker = fmt::format(".q50sim-{}-", pid);
   std::error_code ec;
-  for (const auto& item : fs::directory_iterator(fs::path(o.golden) / e.stem, ec)) {
-    const std::string name = item.path().filename().string();
-    if (name.find(marker) != std::string::npos) fs::remove(item.path(), ec);
+  for (fs::directory_iterator it(fs::path(o.golden) / e.stem, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code ignored;
+    if (name.find(marker) != std::string::npos) fs::remove(it->path(), ignored);
   }
 }
 
@@ -253,11 +255,11 @@ absl::StatusOr<std::vector<SuiteEntry>> list_scenarios(const std::string& dir) {
     return absl::UnavailableError(fmt::format("{}: not a directory of scenarios", dir));
   }
   std::vector<SuiteEntry> entries;
-  for (const auto& item : fs::directory_iterator(dir, ec)) {
-    if (item.path().extension() != ".toml") continue;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".toml") continue;
     SuiteEntry e;
-    e.stem = item.path().stem().string();
-    e.path = item.path().string();
+    e.stem = it->path().stem().string();
+    e.path = it->path().string();
     entries.push_back(std::move(e));
   }
   if (ec) return absl::UnavailableError(fmt::format("{}: cannot list: {}", dir, ec.message()));
