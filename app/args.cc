@@ -39,7 +39,9 @@ absl::StatusOr<Args> Args::parse(const std::vector<std::string_view>& argv, cons
       if (spec.switches.contains(name)) {
         if (inline_value)
           return absl::InvalidArgumentError(fmt::format("--{} takes no value", name));
-        a.switches_.emplace(name);
+        if (!a.switches_.emplace(name).second) {
+          return absl::InvalidArgumentError(fmt::format("--{} given twice", name));
+        }
         continue;
       }
       if (!spec.valued.contains(name)) {
@@ -51,7 +53,13 @@ absl::StatusOr<Args> Args::parse(const std::vector<std::string_view>& argv, cons
         }
         inline_value = argv[++i];
       }
-      a.values_[std::string(name)] = std::string(*inline_value);
+      if (inline_value->empty()) {
+        return absl::InvalidArgumentError(fmt::format("--{}: empty value", name));
+      }
+      if (!a.values_.emplace(std::string(name), std::string(*inline_value)).second) {
+        return absl::InvalidArgumentError(
+            fmt::format("--{} given twice (give each option once)", name));
+      }
       continue;
     }
     if (a.positional_.size() >= spec.max_positional) {

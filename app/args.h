@@ -14,8 +14,8 @@
 namespace q50::app {
 
 // Command-line options of one subcommand: "--name value" pairs, "--flag" switches and
-// positional arguments. Parsing is strict: an unknown option or a missing value is an error
-// that names it, so a typo never silently falls back to a default.
+// positional arguments. Parsing is strict: an unknown option, a missing or empty value and an
+// option given twice are errors that name it, so a typo never silently falls back to a default.
 class Args {
  public:
   struct Spec {

@@ -1,5 +1,8 @@
 // q50sim features: qlib bins -> the per-bar features of the existing system.
+#include <cctype>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "app/args.h"
 #include "app/command_output.h"
@@ -8,6 +11,7 @@
 #include "core/qlib_features.h"
 #include "fmt/format.h"
 #include "io/csv.h"
+#include "io/output_set.h"
 #include "io/qlib_reader.h"
 
 namespace q50::app {
@@ -22,10 +26,17 @@ constexpr std::string_view kHelp =
     "writes timestamp,close,log_return,vol_raw,vol_risk,vol_raw_momentum,truth with qlib's\n"
     "float32 semantics (numpy's float32 log; bit-exact with the existing system).\n"
     "\n"
+    "OUT.csv '-' writes standard output.\n"
+    "\n"
     "Every calendar label is written. --instrument-range keeps only the labels inside the\n"
     "instrument's spans in all.txt (their union), as qlib's D.features would.\n"
     "\n"
     "exit codes: 0 ok, 2 bad command line, 3 malformed qlib data, 4 unreadable/unwritable file\n";
+
+std::string lowercase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 }  // namespace
 
@@ -45,6 +56,20 @@ int run_features(const std::vector<std::string_view>& argv) {
     *dest = *v;
   }
   request.field = "close";
+  for (const std::string& part : {request.instrument, request.freq}) {
+    if (part.find('/') != std::string::npos || part == "." || part == "..") {
+      return cli.usage_error(absl::InvalidArgumentError(
+          fmt::format("--instrument and --freq name files, not paths (got '{}')", part)));
+    }
+  }
+  const std::vector<std::string> inputs = {
+      fmt::format("{}/calendars/{}.txt", request.provider_dir, request.freq),
+      fmt::format("{}/instruments/all.txt", request.provider_dir),
+      fmt::format("{}/features/{}/close.{}.bin", request.provider_dir,
+                  lowercase(request.instrument), request.freq)};
+  if (auto st = io::check_outputs_not_inputs({out_path}, inputs); !st.ok()) {
+    return cli.usage_error(st);
+  }
 
   auto closes = io::load_qlib_field(request);
   if (!closes.ok()) return cli.fail(closes.status());

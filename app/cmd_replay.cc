@@ -15,6 +15,7 @@
 #include "app/exit_codes.h"
 #include "fmt/format.h"
 #include "io/legacy_replay.h"
+#include "io/output_set.h"
 
 #ifndef Q50SIM_VERSION
 #define Q50SIM_VERSION "unknown"
@@ -46,7 +47,8 @@ constexpr std::string_view kHelp =
     "                 --checkpoint FILE (atomically) and exit 0 without writing any output:\n"
     "                 the run 'crashes' there on purpose; --out is not needed\n"
     "  --checkpoint FILE\n"
-    "                 where --checkpoint-at writes (a portable binary file; see sim/checkpoint.h)\n"
+    "                 where --checkpoint-at writes (a portable binary file, fsync'ed; '-' for\n"
+    "                 standard output)\n"
     "  --resume FILE  continue the run saved in FILE and write DIR as the uninterrupted run\n"
     "                 would have, byte for byte, with the same fingerprint. The input and\n"
     "                 config files must be the ones the checkpoint was made from (checked by\n"
@@ -143,6 +145,13 @@ int run_replay(const std::vector<std::string_view>& argv) {
   if (args->help()) return kCli.help();
   auto request = parse_request(*args);
   if (!request.ok()) return kCli.usage_error(request.status());
+  // Nothing is read twice or overwritten: an output that is an input is refused up front.
+  const std::vector<std::string> outputs = {request->out_dir, request->checkpoint};
+  if (auto st = io::check_outputs_not_inputs(outputs, io::legacy_replay_inputs(*request),
+                                             io::kLegacyReplayOutputs);
+      !st.ok()) {
+    return kCli.usage_error(st);
+  }
   auto resolved = io::resolve_legacy_replay(*std::move(request));
   if (!resolved.ok()) return kCli.fail(resolved.status());
   std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", resolved->seed.value_or(0),

@@ -15,7 +15,9 @@
 #include "app/exit_codes.h"
 #include "io/scenario_runner.h"
 #include "fmt/format.h"
+#include "io/output_set.h"
 #include "io/scenario_file.h"
+#include "io/scenario_inputs.h"
 
 #ifndef Q50SIM_VERSION
 #define Q50SIM_VERSION "unknown"
@@ -97,6 +99,11 @@ int run_run(const std::vector<std::string_view>& argv) {
   }
   auto scenario = io::read_scenario(args->positional()[0]);
   if (!scenario.ok()) return kCli.fail(scenario.status());
+  if (auto st = io::check_outputs_not_inputs(
+          {*out_dir}, io::scenario_input_paths(*scenario, options.env), io::kScenarioOutputs);
+      !st.ok()) {
+    return kCli.usage_error(st);
+  }
   std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", options.seed.value_or(scenario->seed),
               scenario->name.c_str(), Q50SIM_VERSION);
   std::fflush(stdout);

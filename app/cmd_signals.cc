@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "fmt/format.h"
 #include "io/signal_output.h"
 #include "core/number_format.h"
+#include "io/output_set.h"
 #include "io/signal_input.h"
 
 namespace q50::app {
@@ -32,7 +34,8 @@ constexpr std::string_view kHelp =
     "  --input IN.csv     columns timestamp,q10,q50,q90,vol_risk,vol_raw_momentum (others are\n"
     "                     ignored); vol_risk/vol_raw_momentum are held as float32\n"
     "  --out OUT.csv      timestamp + the 23 columns of the reference's expected files, same\n"
-    "                     names, order and encoding; written atomically, nothing on error\n"
+    "                     names, order and encoding; written atomically, nothing on error;\n"
+    "                     '-' writes standard output\n"
     "  --percentiles      'sample' (default): P30/P70/P90 = pandas quantiles of this input's\n"
     "                     vol_risk (the original's whole-sample look-ahead); or three frozen\n"
     "                     constants 'P30,P70,P90' (finite, non-decreasing)\n"
@@ -68,14 +71,130 @@ absl::StatusOr<PercentileChoice> parse_percentiles(const std::string& text) {
   return PercentileChoice{false, {v[0], v[1], v[2]}};
 }
 
-std::string summary(const std::vector<SignalRow>& rows, const PercentileChoice& choice,
+// Rows computed a block at a time (compute_signals interleaves rows for speed) and written
+// as they are done, so memory holds one block, never the file.
+class BlockedSignals {
+ public:
+  BlockedSignals(const VariancePercentiles& p, io::SignalRowWriter& out) : p_(p), out_(out) {}
+  void add(TimestampNs ts_ns, const SignalInputs& in) {
+    ts_.push_back(ts_ns);
+    q10_.push_back(in.q10);
+    q50_.push_back(in.q50);
+    q90_.push_back(in.q90);
+    vol_risk_.push_back(in.vol_risk);
+    momentum_.push_back(in.vol_raw_momentum);
+    if (ts_.size() == kBlock) flush();
+  }
+  void flush() {
+    rows_.resize(ts_.size());
+    compute_signals({q10_, q50_, q90_, vol_risk_, momentum_}, p_, rows_);
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      out_.add(ts_[i], rows_[i]);
+      ++sides_[static_cast<std::size_t>(rows_[i].side + 1)];
+      ++count_;
+    }
+    for (auto* v : {&q10_, &q50_, &q90_}) v->clear();
+    ts_.clear();
+    vol_risk_.clear();
+    momentum_.clear();
+  }
+  std::size_t count() const { return count_; }
+  const std::array<std::size_t, 3>& sides() const { return sides_; }  // hold, short, long
+
+ private:
+  static constexpr std::size_t kBlock = 8192;
+  VariancePercentiles p_;
+  io::SignalRowWriter& out_;
+  std::vector<TimestampNs> ts_;
+  std::vector<double> q10_, q50_, q90_;
+  std::vector<float> vol_risk_, momentum_;
+  std::vector<SignalRow> rows_;
+  std::array<std::size_t, 3> sides_{};
+  std::size_t count_ = 0;
+};
+
+std::string summary(const BlockedSignals& rows, const PercentileChoice& choice,
                     const VariancePercentiles& p, const std::string& out_path) {
-  std::array<std::size_t, 3> sides{};  // hold, short, long
-  for (const auto& r : rows) ++sides[static_cast<std::size_t>(r.side + 1)];
+  const auto& sides = rows.sides();
   return fmt::format(
       "signals: rows={} long={} short={} hold={} percentiles={} p30={} p70={} p90={} -> {}\n",
-      rows.size(), sides[2], sides[1], sides[0], choice.sample ? "sample" : "frozen",
+      rows.count(), sides[2], sides[1], sides[0], choice.sample ? "sample" : "frozen",
       q50::py_repr(p.p30), q50::py_repr(p.p70), q50::py_repr(p.p90), out_path);
+}
+
+// The percentiles the rows run with: frozen, or the sample's (a first pass over the input
+// keeps only its vol_risk column, 4 bytes a row; a pipe cannot be read twice, so its rows are
+// kept whole in `kept`).
+absl::StatusOr<VariancePercentiles> percentiles_for(const PercentileChoice& choice,
+                                                    io::SignalInputReader& reader,
+                                                    std::optional<io::SignalInputTable>& kept) {
+  if (!choice.sample) return choice.frozen;
+  if (!reader.seekable()) {
+    kept.emplace();
+    TimestampNs ts = 0;
+    SignalInputs row{};
+    while (true) {
+      auto more = reader.next(ts, row);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      kept->timestamp.push_back(ts);
+      kept->q10.push_back(row.q10);
+      kept->q50.push_back(row.q50);
+      kept->q90.push_back(row.q90);
+      kept->vol_risk.push_back(row.vol_risk);
+      kept->vol_raw_momentum.push_back(row.vol_raw_momentum);
+    }
+    return sample_variance_percentiles(kept->vol_risk);
+  }
+  std::vector<float> vol_risk;
+  TimestampNs ts = 0;
+  SignalInputs row{};
+  while (true) {
+    auto more = reader.next(ts, row);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    vol_risk.push_back(row.vol_risk);
+  }
+  if (auto st = reader.rewind(); !st.ok()) return st;
+  return sample_variance_percentiles(vol_risk);
+}
+
+// Computes and writes every row; the summary line, or the first error.
+absl::StatusOr<std::string> write_signals(const std::string& input_path,
+                                          const std::string& out_path,
+                                          const PercentileChoice& choice) {
+  auto reader = io::SignalInputReader::open(input_path);
+  if (!reader.ok()) return reader.status();
+  std::optional<io::SignalInputTable> kept;
+  auto p = percentiles_for(choice, *reader, kept);
+  if (!p.ok()) return p.status();
+  io::OutputOptions options;
+  options.inputs = {input_path};
+  auto set = io::OutputSet::open_file(out_path, options);
+  if (!set.ok()) return set.status();
+  auto file = set->stage_file();
+  if (!file.ok()) return file.status();
+  io::SignalRowWriter writer(**file);
+  BlockedSignals rows(*p, writer);
+  if (kept) {
+    for (std::size_t i = 0; i < kept->size(); ++i) {
+      rows.add(kept->timestamp[i], {kept->q10[i], kept->q50[i], kept->q90[i], kept->vol_risk[i],
+                                    kept->vol_raw_momentum[i]});
+    }
+  } else {
+    TimestampNs ts = 0;
+    SignalInputs row{};
+    while (true) {
+      auto more = reader->next(ts, row);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      rows.add(ts, row);
+    }
+  }
+  rows.flush();
+  writer.flush();
+  if (auto st = set->commit(); !st.ok()) return st;
+  return summary(rows, choice, *p, out_path);
 }
 
 }  // namespace
@@ -92,19 +211,12 @@ int run_signals(const std::vector<std::string_view>& argv) {
   if (!out_path.ok()) return cli.usage_error(out_path.status());
   auto choice = parse_percentiles(args->get("percentiles").value_or("sample"));
   if (!choice.ok()) return cli.usage_error(choice.status());
-
-  auto input = io::read_signal_input(*input_path);
-  if (!input.ok()) return cli.fail(input.status());
-  const VariancePercentiles p =
-      choice->sample ? sample_variance_percentiles(input->vol_risk) : choice->frozen;
-  std::vector<SignalRow> rows(input->size());
-  compute_signals(input->columns(), p, rows);
-
-  if (auto st = io::write_signal_rows(*out_path, input->timestamp, rows); !st.ok()) {
-    return cli.fail(st);
+  if (auto st = io::check_outputs_not_inputs({*out_path}, {*input_path}); !st.ok()) {
+    return cli.usage_error(st);
   }
-  const std::string line = summary(rows, *choice, p, *out_path);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  auto line = write_signals(*input_path, *out_path, *choice);
+  if (!line.ok()) return cli.fail(line.status());
+  std::fwrite(line->data(), 1, line->size(), stderr);
   return kExitOk;
 }
 

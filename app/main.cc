@@ -1,12 +1,15 @@
 #include <malloc.h>
 
 #include <array>
+#include <exception>
+#include <new>
 #include <cstdio>
 #include <string_view>
 #include <vector>
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "io/cleanup.h"
 
 namespace {
 
@@ -79,6 +82,8 @@ void tune_malloc() {
 
 int main(int argc, char** argv) {
   tune_malloc();
+  // SIGINT, SIGTERM, ... remove the temporary files of unfinished outputs (io/output_set.h).
+  q50::io::install_signal_cleanup();
   if (argc < 2) {
     print_usage(stderr);
     return q50::app::kExitUsage;
@@ -90,7 +95,18 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string_view> args(argv + 2, argv + argc);
   for (const auto& c : kCommands) {
-    if (c.name == name) return c.run(args);
+    if (c.name != name) continue;
+    // The commands return statuses; what still arrives as an exception is memory running out
+    // (or a bug): a message and an exit code, never an abort.
+    try {
+      return c.run(args);
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "q50sim %s: out of memory\n", argv[1]);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "q50sim %s: internal error: %s (please report it)\n", argv[1],
+                   e.what());
+    }
+    return q50::app::kExitIo;
   }
   std::fprintf(stderr, "q50sim: unknown command '%s'\n\n", argv[1]);
   print_usage(stderr);

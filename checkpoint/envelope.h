@@ -29,7 +29,7 @@ inline constexpr std::size_t kEnvelopeHeaderSize = 60;
 
 enum class CheckpointKind : std::uint32_t {
   kLegacyReplay = 1,   // sim/legacy/replay_checkpoint.h
-  kStrategyState = 2,  // sim/strategy_checkpoint.h
+  kStrategyState = 2,  // checkpoint/strategy_state.h
   kRuntimeState = 3,   // a live node's state file
 };
 

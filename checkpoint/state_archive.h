@@ -12,6 +12,7 @@
 #include <cereal/cereal.hpp>
 #include <cereal/types/array.hpp>
 
+#include "checkpoint/cereal_guard.h"
 #include "core/qlib_features.h"
 #include "core/risk.h"
 #include "core/runtime.h"
@@ -21,12 +22,12 @@ namespace q50 {
 
 template <class Archive>
 void serialize(Archive& ar, FeatureStream::Snapshot& s) {
-  ar(s.returns, s.count, s.prev_close, s.prev_std, s.prev_std_valid);
+  ar(s.returns, s.count, s.prev_close, s.prev_std, checkpoint::flag(s.prev_std_valid));
 }
 
 template <class Archive>
 void serialize(Archive& ar, KillSwitch& k) {
-  ar(k.peak_equity, k.tripped);
+  ar(k.peak_equity, checkpoint::flag(k.tripped));
 }
 
 }  // namespace q50
@@ -40,12 +41,12 @@ void serialize(Archive& ar, SignalUpdate& u) {
 
 template <class Archive>
 void serialize(Archive& ar, PendingSignal& p) {
-  ar(p.present, p.update);
+  ar(checkpoint::flag(p.present), p.update);
 }
 
 template <class Archive>
 void serialize(Archive& ar, InFlight& f) {
-  ar(f.active, f.order_id, f.qty, f.filled);
+  ar(checkpoint::flag(f.active), f.order_id, f.qty, f.filled);
 }
 
 template <class Archive>
@@ -77,7 +78,7 @@ namespace q50::runtime {
 
 template <class Archive>
 void serialize(Archive& ar, Order& o) {
-  ar(o.active, o.client_id, o.buy, o.asked_e8, o.acked_e8, o.filled_e8, o.decided_ts_ns,
+  ar(checkpoint::flag(o.active), o.client_id, checkpoint::flag(o.buy), o.asked_e8, o.acked_e8, o.filled_e8, o.decided_ts_ns,
      o.order_id, o.bars_open, o.phase);
 }
 

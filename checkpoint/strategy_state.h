@@ -6,7 +6,7 @@
 // checkpoint_every_bars bars and a restarted strategy decodes it — a real round trip through
 // bytes, so a field the codec forgets shows up as a different run, not as a silent copy.
 //
-// Layout: the checkpoint envelope (sim/checkpoint_envelope.h) around a cereal
+// Layout: the checkpoint envelope (checkpoint/envelope.h) around a cereal
 // PortableBinaryArchive of every State member in declaration order (doubles by their IEEE
 // bits, so the round trip is bit-exact, NaN payloads included).
 
@@ -24,8 +24,10 @@ inline constexpr std::uint32_t kStrategyStateVersion = 1;
 
 std::string encode_strategy_state(const strategy::State& state);
 
-// Bytes made by encode_strategy_state. A refused envelope, an unparsable body or trailing
-// bytes: InvalidArgumentError naming `source`.
+// Bytes made by encode_strategy_state. A refused envelope, an unparsable body, trailing bytes
+// or a field no run can reach (a non-finite or out-of-range amount, an order id beyond the
+// next one, an order in flight with values that do not add up, a negative counter, a flag
+// that is not 0 or 1): InvalidArgumentError naming `source` and the field.
 absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
                                                     const std::string& source);
 

@@ -75,6 +75,22 @@ inline std::int64_t mul_scaled(std::int64_t a, std::int64_t b, Rounding mode) {
   return mul_div(a, b, kFixedScale, mode);
 }
 
+// mul_scaled, or nullopt when the result does not fit int64 (for callers that report a value
+// out of range instead of treating it as a programmer error).
+inline std::optional<std::int64_t> try_mul_scaled(std::int64_t a, std::int64_t b, Rounding mode) {
+  const Int128 product = static_cast<Int128>(a) * b;
+  const Int128 bound = static_cast<Int128>(std::numeric_limits<std::int64_t>::max()) * kFixedScale;
+  if (product > bound || product < -bound) return std::nullopt;
+  return div_round(product, kFixedScale, mode);
+}
+
+// a + b, or nullopt on overflow.
+inline std::optional<std::int64_t> try_add(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  if (__builtin_add_overflow(a, b, &out)) return std::nullopt;
+  return out;
+}
+
 // a * 1e8 / b: e.g. qty_e8 = div_scaled(notional_e8, price_e8, mode).
 inline std::int64_t div_scaled(std::int64_t a, std::int64_t b, Rounding mode) {
   return mul_div(a, kFixedScale, b, mode);

@@ -83,6 +83,33 @@ double numpy_sum(std::span<const double> x) {
   return acc;
 }
 
+void NumpySumAccumulator::add(double v) {
+  constexpr std::size_t kBufferSize = 8192;  // numpy_sum's blocks
+  if (block_.capacity() == 0) block_.reserve(kBufferSize);
+  block_.push_back(v);
+  if (block_.size() == kBufferSize) {
+    acc_ += pairwise_sum(block_.data(), block_.size());
+    block_.clear();
+  }
+}
+
+double NumpySumAccumulator::sum() const {
+  return block_.empty() ? acc_ : acc_ + pairwise_sum(block_.data(), block_.size());
+}
+
+void PandasMeanAccumulator::add(double v) {
+  if (std::isnan(v)) {
+    sum_.add(0.0);
+  } else {
+    sum_.add(v);
+    ++count_;
+  }
+}
+
+double PandasMeanAccumulator::mean() const {
+  return count_ == 0 ? kNan : sum_.sum() / static_cast<double>(count_);
+}
+
 double pandas_mean(std::span<const double> x) {
   std::vector<double> filled(x.begin(), x.end());
   std::int64_t count = 0;

@@ -25,6 +25,30 @@ double numpy_sum(std::span<const double> x);
 // left out of the count. NaN when there is no non-NaN value.
 double pandas_mean(std::span<const double> x);
 
+// numpy_sum fed one value at a time, for series read in passes: sum() equals numpy_sum of the
+// values added so far, bit for bit (it keeps one 8192-value block, 64 KiB, once used).
+class NumpySumAccumulator {
+ public:
+  void add(double v);
+  double sum() const;
+
+ private:
+  std::vector<double> block_;
+  double acc_ = 0.0;
+};
+
+// pandas_mean fed one value at a time (NaN counts as 0.0 in the sum, not in the count).
+class PandasMeanAccumulator {
+ public:
+  void add(double v);
+  double mean() const;
+  std::int64_t count() const { return count_; }
+
+ private:
+  NumpySumAccumulator sum_;
+  std::int64_t count_ = 0;
+};
+
 // pandas Series.std(ddof) with bottleneck installed, as in the reference environment
 // (Debian's python3-pandas recommends python3-bottleneck and pandas routes nanstd through it):
 // bn.nanstd's two plain left-to-right passes, NaN skipped, sqrt(sum((x-mean)^2)/(n-ddof)).

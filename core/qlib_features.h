@@ -48,7 +48,7 @@ class FeatureStream {
  public:
   static constexpr std::size_t kWindow = 6;
 
-  // Every member, public, so a checkpoint (sim/strategy_checkpoint.h) can serialise the
+  // Every member, public, so a checkpoint (checkpoint/strategy_state.h) can serialise the
   // stream and rebuild it bit-exactly: from_snapshot(s.snapshot()) continues identically.
   struct Snapshot {
     std::array<float, kWindow> returns{};

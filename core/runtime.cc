@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "core/fixed_point.h"
+#include "core/limits.h"
+#include "fmt/format.h"
 
 namespace q50::runtime {
 namespace {
@@ -96,6 +98,18 @@ void Runtime::on_bar(const BarInput& input, Commands& out) {
 
 // The boundary conversion of an order: nearest e8, then down to the step (see runtime.h).
 void Runtime::send(const strategy::SubmitOrder& order, TimestampNs now_ns, Commands& out) {
+  if (!(std::fabs(order.qty) <= limits::kMaxOrderQty)) {
+    ++state_.counters.anomalies;
+    out.push_back(Anomaly{now_ns,
+                          fmt::format("the strategy asked for an order of {} base units, beyond "
+                                      "the {} an order may hold",
+                                      order.qty, limits::kMaxOrderQty),
+                          true});
+    strategy::Commands none;
+    strategy::advance(state_.strategy, strategy::Rejected{now_ns, order.client_order_id, 0},
+                      config_.strategy, none);
+    return;
+  }
   const std::int64_t asked_e8 = to_e8_nearest(std::fabs(order.qty));
   const std::int64_t qty_e8 = venue::round_qty_down(config_.instrument, asked_e8);
   const bool buy = order.qty > 0;

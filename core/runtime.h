@@ -135,6 +135,9 @@ struct Reconciled {
 struct Anomaly {
   TimestampNs ts_ns = 0;
   std::string what;
+  // The strategy asked for an order beyond the range the venue's e8 amounts can hold
+  // (core/limits.h kMaxOrderQty): it was rejected locally, the run cannot go on faithfully.
+  bool out_of_range = false;
 };
 
 using Command = std::variant<SendOrder, SendCancel, QueryOrder, QueryAccount, BarDone,

@@ -56,9 +56,10 @@ std::optional<unsigned> digits(std::string_view text, std::size_t pos, std::size
   return v;
 }
 
-}  // namespace
-
-std::optional<TimestampNs> parse_timestamp(std::string_view text) {
+// The date and time of a well-formed key, in seconds since 1970 (any year 0000..9999: no
+// overflow in 64 bits); nullopt when the text is not "YYYY-MM-DD HH:MM:SS" or a field is out
+// of range.
+std::optional<std::int64_t> parse_seconds(std::string_view text) {
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
       text[16] != ':') {
     return std::nullopt;
@@ -75,8 +76,22 @@ std::optional<TimestampNs> parse_timestamp(std::string_view text) {
     return std::nullopt;
   }
   const std::int64_t days = days_from_civil(*y, *mo, *d);
-  const std::int64_t secs = days * 86400 + *h * 3600 + *mi * 60 + *s;
-  return secs * kNsPerSecond;
+  return days * 86400 + *h * 3600 + *mi * 60 + *s;
+}
+
+}  // namespace
+
+std::optional<TimestampNs> parse_timestamp(std::string_view text) {
+  const std::optional<std::int64_t> secs = parse_seconds(text);
+  if (!secs || *secs < kMinTimestampNs / kNsPerSecond || *secs > kMaxTimestampNs / kNsPerSecond) {
+    return std::nullopt;
+  }
+  return *secs * kNsPerSecond;
+}
+
+std::string timestamp_problem(std::string_view text) {
+  if (!parse_seconds(text)) return "expected 'YYYY-MM-DD HH:MM:SS'";
+  return "outside the supported range " + std::string(kTimestampRangeText);
 }
 
 void append_timestamp(std::string& out, TimestampNs ts_ns) {

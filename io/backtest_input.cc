@@ -1,18 +1,14 @@
 #include "io/backtest_input.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string_view>
 #include <utility>
 
+#include "core/limits.h"
 #include "fmt/format.h"
-#include "io/atomic_file.h"
 #include "io/csv.h"
+#include "io/json_doc.h"
 #include "nlohmann/json.hpp"
 
 namespace q50::io {
@@ -20,28 +16,64 @@ namespace {
 
 using nlohmann::json;
 
-absl::StatusOr<json> parse_json_object(const std::string& path, std::string_view text) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::exception& e) {
-    return absl::InvalidArgumentError(fmt::format("{}: not valid JSON: {}", path, e.what()));
-  }
-  if (!doc.is_object()) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: expected a JSON object at the top level (got {})", path, doc.dump()));
+absl::StatusOr<json> read_json_object(const std::string& path) {
+  auto doc = read_json_document(path);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: expected a JSON object at the top level (got a {})", path, doc->type_name()));
   }
   return doc;
 }
 
-absl::StatusOr<double> number(const json& obj, const std::string& key, const std::string& path) {
+absl::StatusOr<json> parse_json_object(const std::string& path, std::string_view text) {
+  auto doc = parse_json_document(path, text);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: expected a JSON object at the top level (got a {})", path, doc->type_name()));
+  }
+  return doc;
+}
+
+// A value shown in a message: short, one line.
+std::string shown(const json& v) {
+  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
+// Every key of obj must be one of `known` (a typo is an error, not a silent default).
+absl::Status known_keys(const json& obj, std::initializer_list<std::string_view> known,
+                        const std::string& path, std::string_view where) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (const std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    return absl::InvalidArgumentError(
+        fmt::format("{}: unknown key '{}'{} (known: {})", path, key, where, list));
+  }
+  return absl::OkStatus();
+}
+
+// A finite number in [lo, hi] (lo excluded when lo_open).
+struct Range {
+  double lo;
+  double hi;
+  bool lo_open = false;
+  bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && v <= hi; }
+  std::string text() const { return fmt::format("{}{}, {}]", lo_open ? '(' : '[', lo, hi); }
+};
+
+absl::StatusOr<double> number(const json& obj, const std::string& key, const std::string& path,
+                              Range range) {
   const auto it = obj.find(key);
   if (it == obj.end()) {
     return absl::InvalidArgumentError(fmt::format("{}: missing key '{}'", path, key));
   }
-  if (!it->is_number() || !std::isfinite(it->get<double>())) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: key '{}': expected a finite number (got {})", path, key, it->dump()));
+  if (!it->is_number() || !std::isfinite(it->get<double>()) || !range.contains(it->get<double>())) {
+    return absl::InvalidArgumentError(fmt::format("{}: key '{}': expected a number in {} (got {})",
+                                                  path, key, range.text(), shown(*it)));
   }
   return it->get<double>();
 }
@@ -53,71 +85,51 @@ absl::StatusOr<std::string> text(const json& obj, const std::string& key, const 
     if (fallback != nullptr) return std::string(fallback);
     return absl::InvalidArgumentError(fmt::format("{}: missing key '{}'", path, key));
   }
-  if (!it->is_string()) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: key '{}': expected a string (got {})", path, key, it->dump()));
+  if (!it->is_string() || it->get<std::string>().empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: key '{}': expected a non-empty string (got {})", path, key, shown(*it)));
   }
   return it->get<std::string>();
 }
 
-absl::Status require(bool ok, const std::string& path, const std::string& key, double v,
-                     std::string_view what) {
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      fmt::format("{}: key '{}': expected {} (got {})", path, key, what, v));
-}
+struct NumberKey {
+  const char* key;
+  double* out;
+  Range range;
+};
 
-// Reads each key of `keys` into the matching double of `out`, in order.
+// Reads each key into its double, in order, each within its range.
 absl::Status numbers(const json& obj, const std::string& path,
-                     std::initializer_list<std::pair<const char*, double*>> keys) {
-  for (const auto& [key, out] : keys) {
-    auto v = number(obj, key, path);
+                     std::initializer_list<NumberKey> keys) {
+  for (const NumberKey& k : keys) {
+    auto v = number(obj, k.key, path, k.range);
     if (!v.ok()) return v.status();
-    *out = *v;
+    *k.out = *v;
   }
   return absl::OkStatus();
 }
 
-// A regular file's bytes in one buffer of its size. io::read_file streams through an
-// ostringstream, which copies the 1.3 MB input frame twice and grows by doubling (each fresh
-// page a fault, costly on a paravirtualised VM): a third of the CSV read. Same messages as
-// read_file; anything but a regular file (a pipe, a directory) goes through read_file itself.
-absl::StatusOr<std::string> read_regular_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return absl::NotFoundError(fmt::format("{}: no such file", path));
-    return absl::UnavailableError(
-        fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+// Optional keys the ported code does not use, checked all the same.
+absl::Status unused_number(const json& obj, const std::string& key, const std::string& path,
+                           Range range, bool integer) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) return absl::OkStatus();
+  const bool whole = it->is_number_integer() ||
+                     (it->is_number_float() && it->get<double>() == std::trunc(it->get<double>()));
+  if (!it->is_number() || !std::isfinite(it->get<double>()) || !range.contains(it->get<double>()) ||
+      (integer && !whole)) {
+    return absl::InvalidArgumentError(fmt::format("{}: key '{}': expected {} in {} (got {})", path,
+                                                  key, integer ? "an integer" : "a number",
+                                                  range.text(), shown(*it)));
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return read_file(path);
-  }
-  // One byte to spare, so that the read which meets the end needs no bigger buffer.
-  std::string content(static_cast<std::size_t>(st.st_size) + 1, '\0');
-  std::size_t got = 0;
-  while (true) {
-    if (got == content.size()) content.resize(2 * content.size());  // the file grew
-    const ssize_t n = ::read(fd, content.data() + got, content.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return absl::UnavailableError(fmt::format("{}: read error", path));
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  content.resize(got);
-  return content;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<CsvTable> read_table(const std::string& path) {
-  auto content = read_regular_file(path);
-  if (!content.ok()) return content.status();
-  return CsvTable::parse(path, *std::move(content));
-}
+constexpr Range kAmount{0.0, limits::kMaxLegacyAmount, true};
+constexpr Range kRate{0.0, 0.5};
+constexpr Range kProbability{0.0, 1.0};
+
+absl::StatusOr<CsvTable> read_table(const std::string& path) { return CsvTable::read(path); }
 
 struct Columns {
   std::size_t ts, q10, q50, q90, tier, truth;
@@ -147,9 +159,14 @@ absl::Status read_common(const CsvTable& t, const Columns& c, std::size_t r,
   }
   auto tier = t.i64(r, c.tier);
   if (!tier.ok()) return tier.status();
+  if (*tier < 0 || *tier > 3) return t.field_error(r, c.tier, "expected a tier in [0, 3]");
   bar.signal_tier = *tier;
   auto truth = t.f64(r, c.truth, FloatPolicy::kAllowNan);
   if (!truth.ok()) return truth.status();
+  // A per-bar return: -100% or worse would make a price zero or negative.
+  if (!std::isnan(*truth) && !(*truth > -1.0 && *truth <= 10.0)) {
+    return t.field_error(r, c.truth, "expected a return in (-1, 10] or empty (NaN)");
+  }
   bar.truth = *truth;
   return absl::OkStatus();
 }
@@ -159,35 +176,32 @@ absl::Status no_bars(const CsvTable& t, std::string_view why) {
       fmt::format("{}:2: no bar to replay ({}; expected at least one)", t.path(), why));
 }
 
-}  // namespace
-
-absl::StatusOr<HbBacktestConfig> read_hb_config(const std::string& path) {
-  auto text = read_file(path);
-  if (!text.ok()) return text.status();
-  return parse_hb_config(path, *text);
-}
-
-absl::StatusOr<HbBacktestConfig> parse_hb_config(const std::string& path,
-                                                  std::string_view json_text) {
-  auto doc = parse_json_object(path, json_text);
+absl::StatusOr<HbBacktestConfig> hb_config_from(const absl::StatusOr<json>& doc,
+                                                const std::string& path) {
   if (!doc.ok()) return doc.status();
+  if (auto st = known_keys(*doc,
+                           {"initial_balance", "max_position_pct", "fee_rate", "sizing_method",
+                            "min_confidence_hold", "price_mode", "price_col", "return_col",
+                            "trading_pair", "long_threshold", "short_threshold"},
+                           path, "");
+      !st.ok()) {
+    return st;
+  }
   HbBacktestConfig c;
-  if (auto st = numbers(*doc, path, {{"initial_balance", &c.initial_balance},
-                                     {"max_position_pct", &c.max_position_pct},
-                                     {"fee_rate", &c.fee_rate},
-                                     {"min_confidence_hold", &c.min_confidence_hold}});
+  // min_confidence_hold is compared with the tier confidences 3, 5, 7 and 10.
+  if (auto st = numbers(*doc, path,
+                        {{"initial_balance", &c.initial_balance, kAmount},
+                         {"max_position_pct", &c.max_position_pct, Range{0.0, 1.0, true}},
+                         {"fee_rate", &c.fee_rate, kRate},
+                         {"min_confidence_hold", &c.min_confidence_hold, Range{0.0, 100.0}}});
       !st.ok()) {
     return st;
   }
-  if (auto st = require(c.initial_balance > 0, path, "initial_balance", c.initial_balance,
-                        "a positive amount");
-      !st.ok()) {
-    return st;
+  for (const char* unused : {"long_threshold", "short_threshold"}) {
+    if (auto st = unused_number(*doc, unused, path, kProbability, false); !st.ok()) return st;
   }
-  if (auto st = require(c.fee_rate >= 0 && c.fee_rate < 1, path, "fee_rate", c.fee_rate,
-                        "a fraction in [0, 1)");
-      !st.ok()) {
-    return st;
+  if (doc->contains("trading_pair")) {
+    if (auto pair = text(*doc, "trading_pair", path, nullptr); !pair.ok()) return pair.status();
   }
   auto sizing = text(*doc, "sizing_method", path, nullptr);
   if (!sizing.ok()) return sizing.status();
@@ -215,41 +229,18 @@ absl::StatusOr<HbBacktestConfig> parse_hb_config(const std::string& path,
   return c;
 }
 
-absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
-  auto text = read_file(path);
-  if (!text.ok()) return text.status();
-  return parse_qb_config(path, *text);
-}
-
-absl::StatusOr<QbBacktestConfig> parse_qb_config(const std::string& path,
-                                                  std::string_view json_text) {
-  auto doc = parse_json_object(path, json_text);
-  if (!doc.ok()) return doc.status();
-  QbBacktestConfig c;
-  legacy::QbParams& p = c.params;
-  if (auto st = numbers(*doc, path, {{"initial_capital", &p.initial_capital},
-                                     {"position_limit", &p.sizing.position_limit},
-                                     {"fee_rate", &p.fee_rate},
-                                     {"slippage_rate", &p.slippage_rate},
-                                     {"long_threshold", &p.sizing.long_threshold},
-                                     {"short_threshold", &p.sizing.short_threshold},
-                                     {"max_drawdown_limit", &p.max_drawdown_limit},
-                                     {"base_position_size", &p.sizing.base_position_size},
-                                     {"confidence_multiplier", &p.sizing.confidence_multiplier}});
-      !st.ok()) {
-    return st;
-  }
-  if (auto st = require(p.initial_capital > 0, path, "initial_capital", p.initial_capital,
-                        "a positive amount");
-      !st.ok()) {
-    return st;
-  }
-  const auto run = doc->find("run_backtest");
-  if (run == doc->end() || !run->is_object()) {
+absl::Status read_run_backtest(const json& doc, const std::string& path, QbBacktestConfig& c) {
+  const auto run = doc.find("run_backtest");
+  if (run == doc.end() || !run->is_object()) {
     return absl::InvalidArgumentError(fmt::format(
         "{}: key 'run_backtest': expected an object with price_col, data_frequency and "
         "prediction_horizon_hours (got {})",
-        path, run == doc->end() ? std::string("nothing") : run->dump()));
+        path, run == doc.end() ? std::string("nothing") : shown(*run)));
+  }
+  if (auto st = known_keys(*run, {"price_col", "data_frequency", "prediction_horizon_hours"},
+                           path, " in run_backtest");
+      !st.ok()) {
+    return st;
   }
   auto price_col = text(*run, "price_col", path, nullptr);
   if (!price_col.ok()) return price_col.status();
@@ -257,15 +248,68 @@ absl::StatusOr<QbBacktestConfig> parse_qb_config(const std::string& path,
   auto freq = text(*run, "data_frequency", path, nullptr);
   if (!freq.ok()) return freq.status();
   c.data_frequency = *freq;
-  auto horizon = number(*run, "prediction_horizon_hours", path);
+  auto horizon = number(*run, "prediction_horizon_hours", path, Range{0.0, 1e6, true});
   if (!horizon.ok()) return horizon.status();
-  if (auto st = require(*horizon > 0, path, "run_backtest.prediction_horizon_hours", *horizon,
-                        "a positive number of hours");
+  c.prediction_horizon_hours = *horizon;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<QbBacktestConfig> qb_config_from(const absl::StatusOr<json>& doc,
+                                                const std::string& path) {
+  if (!doc.ok()) return doc.status();
+  if (auto st = known_keys(*doc,
+                           {"initial_capital", "position_limit", "fee_rate", "slippage_rate",
+                            "long_threshold", "short_threshold", "max_drawdown_limit",
+                            "volatility_lookback", "base_position_size", "confidence_multiplier",
+                            "run_backtest"},
+                           path, "");
       !st.ok()) {
     return st;
   }
-  c.prediction_horizon_hours = *horizon;
+  QbBacktestConfig c;
+  legacy::QbParams& p = c.params;
+  if (auto st = numbers(*doc, path,
+                        {{"initial_capital", &p.initial_capital, kAmount},
+                         // the sizing clips a size to [0.01, position_limit]
+                         {"position_limit", &p.sizing.position_limit, Range{0.01, 100.0}},
+                         {"fee_rate", &p.fee_rate, kRate},
+                         {"slippage_rate", &p.slippage_rate, kRate},
+                         {"long_threshold", &p.sizing.long_threshold, kProbability},
+                         {"short_threshold", &p.sizing.short_threshold, kProbability},
+                         {"max_drawdown_limit", &p.max_drawdown_limit, Range{0.0, 1.0, true}},
+                         {"base_position_size", &p.sizing.base_position_size,
+                          Range{0.0, 100.0, true}},
+                         {"confidence_multiplier", &p.sizing.confidence_multiplier,
+                          Range{0.0, 1000.0}}});
+      !st.ok()) {
+    return st;
+  }
+  // The original's BacktestConfig.volatility_lookback: a window length (unused by the port).
+  if (auto st = unused_number(*doc, "volatility_lookback", path, Range{1.0, 1e6}, true); !st.ok()) {
+    return st;
+  }
+  if (auto st = read_run_backtest(*doc, path, c); !st.ok()) return st;
   return c;
+}
+
+}  // namespace
+
+absl::StatusOr<HbBacktestConfig> read_hb_config(const std::string& path) {
+  return hb_config_from(read_json_object(path), path);
+}
+
+absl::StatusOr<HbBacktestConfig> parse_hb_config(const std::string& path,
+                                                  std::string_view json_text) {
+  return hb_config_from(parse_json_object(path, json_text), path);
+}
+
+absl::StatusOr<QbBacktestConfig> read_qb_config(const std::string& path) {
+  return qb_config_from(read_json_object(path), path);
+}
+
+absl::StatusOr<QbBacktestConfig> parse_qb_config(const std::string& path,
+                                                  std::string_view json_text) {
+  return qb_config_from(parse_json_object(path, json_text), path);
 }
 
 absl::StatusOr<std::vector<legacy::MarketBar>> read_hb_bars(const std::string& path,
@@ -275,42 +319,52 @@ absl::StatusOr<std::vector<legacy::MarketBar>> read_hb_bars(const std::string& p
   return hb_bars_from_table(*t, config, FrameWindow{});
 }
 
-absl::StatusOr<std::vector<legacy::MarketBar>> hb_bars_from_table(const CsvTable& t,
+absl::StatusOr<std::vector<legacy::MarketBar>> hb_bars_from_table(const CsvTable& table,
                                                                     const HbBacktestConfig& config,
                                                                     const FrameWindow& window) {
-  auto c = common_columns(t, config.return_col);
+  const CsvTable* t = &table;
+  auto c = common_columns(*t, config.return_col);
   if (!c.ok()) return c.status();
-  auto side_col = t.require_column("side");
+  auto side_col = t->require_column("side");
   if (!side_col.ok()) return side_col.status();
-  auto thresh_col = t.require_column("signal_thresh_adaptive");
+  auto thresh_col = t->require_column("signal_thresh_adaptive");
   if (!thresh_col.ok()) return thresh_col.status();
   std::size_t price_col = 0;
   if (config.real_prices) {
-    auto pc = t.require_column(config.price_col);
+    auto pc = t->require_column(config.price_col);
     if (!pc.ok()) return pc.status();
     price_col = *pc;
   }
-  auto ts = t.increasing_timestamps(c->ts);
+  auto ts = t->increasing_timestamps(c->ts);
   if (!ts.ok()) return ts.status();
   std::vector<legacy::MarketBar> bars;
-  bars.reserve(t.rows());
+  bars.reserve(t->rows());
   double simulated_price = 100.0;
   bool first_row = true;  // of the window
-  for (std::size_t r = 0; r < t.rows(); ++r) {
+  for (std::size_t r = 0; r < t->rows(); ++r) {
     legacy::MarketBar bar;
     bar.ts_ns = (*ts)[r];
-    if (auto st = read_common(t, *c, r, bar); !st.ok()) return st;
-    auto side = t.i64(r, *side_col);
+    if (auto st = read_common(*t, *c, r, bar); !st.ok()) return st;
+    auto side = t->i64(r, *side_col);
     if (!side.ok()) return side.status();
+    if (*side < -1 || *side > 1) {
+      return t->field_error(r, *side_col, "expected -1 (HOLD), 0 (SHORT) or 1 (LONG)");
+    }
     bar.side = *side;
-    auto thresh = t.f64(r, *thresh_col, FloatPolicy::kAllowNan);
+    auto thresh = t->f64(r, *thresh_col, FloatPolicy::kAllowNan);
     if (!thresh.ok()) return thresh.status();
     bar.signal_thresh = *thresh;
     double price = 0;
     if (config.real_prices) {
-      auto v = t.f64(r, price_col, FloatPolicy::kAllowNan);
+      auto v = t->f64(r, price_col, FloatPolicy::kAllowNan);
       if (!v.ok()) return v.status();
       price = *v;
+      if (!std::isnan(price) &&
+          !(price >= limits::kMinLegacyPrice && price <= limits::kMaxLegacyPrice)) {
+        return t->field_error(r, price_col,
+                              fmt::format("expected a price in [{}, {}] or empty (NaN)",
+                                          limits::kMinLegacyPrice, limits::kMaxLegacyPrice));
+      }
     }
     if (!window.contains(bar.ts_ns)) continue;
     if (config.real_prices) {
@@ -319,13 +373,21 @@ absl::StatusOr<std::vector<legacy::MarketBar>> hb_bars_from_table(const CsvTable
     } else {
       // Existing system: the first row keeps 100 whatever its truth; later rows compound.
       if (!first_row && !std::isnan(bar.truth)) simulated_price *= (1 + bar.truth);
+      if (!(simulated_price >= limits::kMinLegacyPrice &&
+            simulated_price <= limits::kMaxLegacyPrice)) {
+        return t->field_error(
+            r, c->truth,
+            fmt::format("the simulated price (100 compounded by this column) reaches {}, "
+                        "outside [{}, {}]",
+                        simulated_price, limits::kMinLegacyPrice, limits::kMaxLegacyPrice));
+      }
       bar.price = simulated_price;
     }
     first_row = false;
     bar.index = static_cast<std::int64_t>(bars.size());
     bars.push_back(bar);
   }
-  if (bars.empty()) return no_bars(t, "every row was skipped or the file has no rows");
+  if (bars.empty()) return no_bars(*t, "every row was skipped or none is in the window");
   return bars;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
+#include <system_error>
 #include <limits>
 #include <optional>
 #include <unordered_map>
@@ -10,28 +12,15 @@
 
 #include "fmt/format.h"
 #include "core/number_format.h"
+#include "io/compare_cells.h"
 
 namespace q50::io {
 namespace {
 
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// A cell as a number: empty is NaN (the reference's encoding), otherwise the whole text must
-// parse (from_chars also takes "nan", "inf", "infinity").
-std::optional<double> parse_number(std::string_view text) {
-  if (text.empty()) return kNan;
-  double v = 0;
-  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-bool is_plain_integer(std::string_view text) {
-  if (!text.empty() && text.front() == '-') text.remove_prefix(1);
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using compare_cells::CellResult;
+using compare_cells::compare_float;
+using compare_cells::is_plain_integer;
+using compare_cells::parse_number;
 
 struct RowPair {
   std::size_t expected;
@@ -129,24 +118,6 @@ ColumnKind column_kind(const CsvTable& e, std::size_t ec, const CsvTable& a, std
   }
   if (!any || !all_numbers) return ColumnKind::kText;
   return all_integers ? ColumnKind::kInteger : ColumnKind::kFloat;
-}
-
-struct CellResult {
-  bool equal;
-  double abs_err;
-  double rel_err;
-};
-
-CellResult compare_float(double e, double a, double rtol, double atol) {
-  if (std::isnan(e) || std::isnan(a)) {
-    const bool both = std::isnan(e) && std::isnan(a);
-    return {both, both ? 0.0 : kInf, both ? 0.0 : kInf};
-  }
-  if (e == a) return {true, 0.0, 0.0};  // also equal infinities
-  const double abs_err = std::fabs(a - e);
-  const double rel_err = e != 0 ? abs_err / std::fabs(e) : kInf;
-  if (std::isinf(e) || std::isinf(a)) return {false, kInf, kInf};
-  return {abs_err <= atol + rtol * std::fabs(e), abs_err, rel_err};
 }
 
 struct ColumnRef {
@@ -255,9 +226,24 @@ absl::StatusOr<CompareReport> compare_tables(const CsvTable& expected, const Csv
   return rep;
 }
 
+namespace {
+
+bool regular_file(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
+
+}  // namespace
+
 absl::StatusOr<CompareReport> compare_files(const std::string& expected_path,
                                             const std::string& actual_path,
                                             const CompareOptions& options) {
+  // A pipe can be read once: the in-memory comparison, which needs no second reading, takes it.
+  if (regular_file(expected_path) && regular_file(actual_path)) {
+    auto streamed = compare_sorted_files(expected_path, actual_path, options);
+    if (!streamed.ok()) return streamed.status();
+    if (*streamed) return **streamed;
+  }
   auto expected = CsvTable::read(expected_path);
   if (!expected.ok()) return expected.status();
   auto actual = CsvTable::read(actual_path);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,8 +97,17 @@ struct CompareReport {
 absl::StatusOr<CompareReport> compare_tables(const CsvTable& expected, const CsvTable& actual,
                                              const CompareOptions& options);
 
+// compare_tables for two files read row by row, in memory that does not grow with them: rows
+// merged by key when both files have strictly increasing keys (byte order: timestamps sort
+// so), or paired by position with @row. nullopt when a key is out of order or repeated (the
+// whole-file comparison then aligns the rows, or reports the duplicate).
+absl::StatusOr<std::optional<CompareReport>> compare_sorted_files(const std::string& expected_path,
+                                                                  const std::string& actual_path,
+                                                                  const CompareOptions& options);
+
 // Reads both files (CsvTable::read errors: NotFound/Unavailable for I/O, InvalidArgument with
-// file:line for malformed CSV) and compares them.
+// file:line for malformed CSV) and compares them: streamed (compare_sorted_files) when both
+// are regular files with sorted keys, else held in memory.
 absl::StatusOr<CompareReport> compare_files(const std::string& expected_path,
                                             const std::string& actual_path,
                                             const CompareOptions& options);

@@ -9,7 +9,7 @@
 #include "core/check.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
-#include "io/atomic_file.h"
+#include "io/input_file.h"
 #include "core/number_format.h"
 
 namespace q50::io {
@@ -35,21 +35,112 @@ std::size_t count_lines(std::string_view text) {
   return lines;
 }
 
+absl::Status line_error(std::string_view path, std::size_t line, std::string_view what) {
+  return absl::InvalidArgumentError(fmt::format("{}:{}: {}", path, line, what));
+}
+
 }  // namespace
+
+absl::Status csv_field_error(const CsvFieldRef& f, std::string_view what) {
+  return absl::InvalidArgumentError(fmt::format("{}:{}:{}: column '{}': {} (got {})", f.path,
+                                                f.line, f.col, f.column, what, quote(f.text)));
+}
+
+absl::StatusOr<double> csv_f64(const CsvFieldRef& f, FloatPolicy policy) {
+  const std::string_view s = f.text;
+  if (s.empty()) {
+    if (policy == FloatPolicy::kFinite) return csv_field_error(f, "empty number");
+    return std::nan("");
+  }
+  double v = 0;
+  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (res.ec == std::errc::result_out_of_range) {
+    return csv_field_error(f, "number out of double range");
+  }
+  if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+    return csv_field_error(f, "bad number");
+  }
+  if (policy == FloatPolicy::kFinite && !std::isfinite(v)) {
+    return csv_field_error(f, "NaN or infinity where a finite number is required");
+  }
+  if (policy == FloatPolicy::kAllowNan && std::isinf(v)) {
+    return csv_field_error(f, "infinity is not allowed");
+  }
+  return v;
+}
+
+absl::StatusOr<float> csv_f32(const CsvFieldRef& f, FloatPolicy policy) {
+  auto v = csv_f64(f, policy);
+  if (!v.ok()) return v.status();
+  if (std::isfinite(*v) && std::fabs(*v) > 3.4028234663852886e38) {
+    return csv_field_error(f, "number out of float32 range (|x| <= 3.4028234663852886e38)");
+  }
+  return static_cast<float>(*v);
+}
+
+absl::StatusOr<std::int64_t> csv_i64(const CsvFieldRef& f) {
+  const std::string_view s = f.text;
+  std::int64_t v = 0;
+  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (res.ec == std::errc::result_out_of_range) {
+    return csv_field_error(f, "integer out of the int64 range");
+  }
+  if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+    return csv_field_error(f, "bad integer");
+  }
+  return v;
+}
+
+absl::StatusOr<TimestampNs> csv_timestamp(const CsvFieldRef& f) {
+  if (auto ts = parse_timestamp(f.text)) return *ts;
+  return csv_field_error(f, "bad timestamp, " + timestamp_problem(f.text));
+}
+
+absl::StatusOr<std::vector<std::string>> parse_csv_header(std::string_view path,
+                                                          std::string_view line) {
+  std::vector<std::string> header;
+  std::size_t f = 0;
+  while (true) {
+    std::size_t comma = line.find(',', f);
+    if (comma == std::string_view::npos) comma = line.size();
+    const std::string_view name = line.substr(f, comma - f);
+    if (!name.empty() && name.front() == '"') {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}:1:{}: header field {} is quoted; quoted fields are not supported", path, f + 1,
+          header.size() + 1));
+    }
+    for (std::size_t j = 0; j < header.size(); ++j) {
+      if (header[j] == name) {
+        return absl::InvalidArgumentError(fmt::format(
+            "{}:1:{}: column '{}' appears twice (fields {} and {}); column names must be unique",
+            path, f + 1, name, j + 1, header.size() + 1));
+      }
+    }
+    header.emplace_back(name);
+    if (header.size() > kMaxCsvColumns) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}:1: more than {} columns in the header", path, kMaxCsvColumns));
+    }
+    if (comma == line.size()) break;
+    f = comma + 1;
+  }
+  return header;
+}
 
 // Sizes the field and line tables once from the line count and the header's field count:
 // grown by doubling, the 90k-field table of a 10,000-bar input was copied ~17 times.
 void CsvTable::reserve_for(std::string_view text, CsvTable& t) {
   const std::size_t lines = count_lines(text);
   const std::string_view first = text.substr(0, text.find('\n'));
-  const auto cols = static_cast<std::size_t>(std::count(first.begin(), first.end(), ',')) + 1;
+  const auto cols = std::min<std::size_t>(
+      static_cast<std::size_t>(std::count(first.begin(), first.end(), ',')) + 1, kMaxCsvColumns);
   t.fields_.reserve(lines * cols);
   t.line_of_row_.reserve(lines);
   t.header_.reserve(cols);
 }
 
 absl::StatusOr<CsvTable> CsvTable::read(const std::string& path) {
-  auto content = read_file(path);
+  auto content = read_text_input(path, kMaxCsvBytes);
   if (!content.ok()) return content.status();
   return parse(path, *std::move(content));
 }
@@ -57,18 +148,28 @@ absl::StatusOr<CsvTable> CsvTable::read(const std::string& path) {
 absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) {
   CsvTable t;
   t.path_ = std::move(name);
+  if (strip_utf8_bom(content).size() != content.size()) content.erase(0, 3);
   t.content_ = std::move(content);
   const std::string_view text = t.content_;
   if (text.empty()) {
     return absl::InvalidArgumentError(
         fmt::format("{}: empty file (expected a header line)", t.path_));
   }
-
-  if (text.size() >= std::size_t{1} << 32) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: file too large ({} bytes; at most 4 GiB)", t.path_, text.size()));
+  if (text.size() > kMaxCsvBytes) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: file too large ({} bytes; at most {})", t.path_, text.size(), kMaxCsvBytes));
   }
   reserve_for(text, t);
+  if (auto st = t.split(text); !st.ok()) return st;
+  if (t.header_.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: empty file (expected a header line)", t.path_));
+  }
+  return t;
+}
+
+// Splits text into the header and the data rows' field spans (the checks of read()).
+absl::Status CsvTable::split(std::string_view text) {
   std::size_t pos = 0;
   std::size_t line_no = 0;
   std::size_t blank_line = 0;  // first blank line seen, 0 if none
@@ -80,48 +181,44 @@ absl::StatusOr<CsvTable> CsvTable::parse(std::string name, std::string content) 
     if (stop > pos && text[stop - 1] == '\r') --stop;
     const std::size_t line_begin = pos;
     pos = end + 1;
+    if (stop - line_begin > kMaxCsvLineBytes) {
+      return line_error(path_, line_no,
+                        fmt::format("line longer than {} bytes", kMaxCsvLineBytes));
+    }
     if (stop == line_begin) {
       if (blank_line == 0) blank_line = line_no;
       continue;
     }
-    if (blank_line != 0) {
-      return absl::InvalidArgumentError(
-          fmt::format("{}:{}: blank line inside the data", t.path_, blank_line));
+    if (blank_line != 0) return line_error(path_, blank_line, "blank line inside the data");
+    if (line_no == 1) {
+      auto header = parse_csv_header(path_, text.substr(line_begin, stop - line_begin));
+      if (!header.ok()) return header.status();
+      header_ = *std::move(header);
+      continue;
     }
-    // Split the line into fields.
     std::size_t n = 0;
     std::size_t f = line_begin;
-    const std::size_t first_field = t.fields_.size();
     while (true) {
       std::size_t comma = text.find(',', f);
       if (comma == std::string_view::npos || comma > stop) comma = stop;
       if (comma > f && text[f] == '"') {
-        return absl::InvalidArgumentError(fmt::format(
-            "{}:{}: field {} is quoted; quoted fields are not supported", t.path_, line_no, n + 1));
+        return line_error(path_, line_no,
+                          fmt::format("field {} is quoted; quoted fields are not supported", n + 1));
       }
-      t.fields_.push_back({static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(comma - f)});
-      ++n;
+      if (++n > header_.size()) break;
+      fields_.push_back({static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(comma - f)});
       if (comma == stop) break;
       f = comma + 1;
     }
-    if (line_no == 1) {
-      for (std::size_t i = first_field; i < t.fields_.size(); ++i) {
-        t.header_.emplace_back(text.substr(t.fields_[i].begin, t.fields_[i].size));
-      }
-      t.fields_.clear();
-      continue;
+    if (n != header_.size()) {
+      const std::string_view line = text.substr(line_begin, stop - line_begin);
+      const auto fields = static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1;
+      return line_error(path_, line_no,
+                        fmt::format("{} fields, but the header has {}", fields, header_.size()));
     }
-    if (n != t.header_.size()) {
-      return absl::InvalidArgumentError(fmt::format("{}:{}: {} fields, but the header has {}",
-                                                    t.path_, line_no, n, t.header_.size()));
-    }
-    t.line_of_row_.push_back(line_no);
+    line_of_row_.push_back(line_no);
   }
-  if (t.header_.empty()) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: empty file (expected a header line)", t.path_));
-  }
-  return t;
+  return absl::OkStatus();
 }
 
 std::optional<std::size_t> CsvTable::find_column(std::string_view name) const {
@@ -143,51 +240,35 @@ std::string_view CsvTable::field(std::size_t row, std::size_t col) const {
   return std::string_view(content_).substr(s.begin, s.size);
 }
 
+CsvFieldRef CsvTable::ref(std::size_t row, std::size_t col) const {
+  Q50_CHECK(row < rows() && col < cols(), "CSV field index out of range");
+  const Span s = fields_[row * cols() + col];
+  const std::size_t nl = std::string_view(content_).rfind('\n', s.begin == 0 ? 0 : s.begin - 1);
+  const std::size_t line_start = nl == std::string_view::npos || s.begin == 0 ? 0 : nl + 1;
+  return {path_, line(row), s.begin - line_start + 1, header_[col], field(row, col)};
+}
+
 absl::Status CsvTable::field_error(std::size_t row, std::size_t col, std::string_view what) const {
-  return absl::InvalidArgumentError(fmt::format("{}:{}: column '{}': {} (got {})", path_, line(row),
-                                                header_[col], what, quote(field(row, col))));
+  return csv_field_error(ref(row, col), what);
 }
 
 absl::StatusOr<double> CsvTable::f64(std::size_t row, std::size_t col, FloatPolicy policy) const {
   const std::string_view s = field(row, col);
-  if (s.empty()) {
-    if (policy == FloatPolicy::kFinite) return field_error(row, col, "empty number");
-    return std::nan("");
-  }
+  // The common case without building a reference for messages.
   double v = 0;
   const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (res.ec == std::errc::result_out_of_range) {
-    return field_error(row, col, "number out of double range");
+  if (!s.empty() && res.ec == std::errc() && res.ptr == s.data() + s.size() && std::isfinite(v)) {
+    return v;
   }
-  if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-    return field_error(row, col, "bad number");
-  }
-  if (policy == FloatPolicy::kFinite && !std::isfinite(v)) {
-    return field_error(row, col, "NaN or infinity where a finite number is required");
-  }
-  if (policy == FloatPolicy::kAllowNan && std::isinf(v)) {
-    return field_error(row, col, "infinity is not allowed");
-  }
-  return v;
+  return csv_f64(ref(row, col), policy);
 }
 
 absl::StatusOr<float> CsvTable::f32(std::size_t row, std::size_t col, FloatPolicy policy) const {
-  auto v = f64(row, col, policy);
-  if (!v.ok()) return v.status();
-  if (std::isfinite(*v) && std::fabs(*v) > 3.4028234663852886e38) {
-    return field_error(row, col, "number out of float32 range");
-  }
-  return static_cast<float>(*v);
+  return csv_f32(ref(row, col), policy);
 }
 
 absl::StatusOr<std::int64_t> CsvTable::i64(std::size_t row, std::size_t col) const {
-  const std::string_view s = field(row, col);
-  std::int64_t v = 0;
-  const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-    return field_error(row, col, "bad integer");
-  }
-  return v;
+  return csv_i64(ref(row, col));
 }
 
 absl::StatusOr<bool> CsvTable::bool01(std::size_t row, std::size_t col) const {
@@ -199,7 +280,7 @@ absl::StatusOr<bool> CsvTable::bool01(std::size_t row, std::size_t col) const {
 
 absl::StatusOr<TimestampNs> CsvTable::timestamp(std::size_t row, std::size_t col) const {
   if (auto ts = parse_timestamp(field(row, col))) return *ts;
-  return field_error(row, col, "bad timestamp, expected 'YYYY-MM-DD HH:MM:SS'");
+  return csv_timestamp(ref(row, col));
 }
 
 absl::StatusOr<std::vector<TimestampNs>> CsvTable::increasing_timestamps(std::size_t col) const {
@@ -279,9 +360,9 @@ void CsvWriter::end_row() {
   in_row_ = 0;
 }
 
-absl::Status CsvWriter::commit(const std::string& path) const {
+absl::Status CsvWriter::commit(const std::string& path, const OutputOptions& options) const {
   Q50_CHECK(in_row_ == 0, "CSV row left open at commit");
-  return write_file_atomic(path, text());
+  return write_output_file(path, text(), options);
 }
 
 }  // namespace q50::io

@@ -12,6 +12,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/timestamp.h"
+#include "io/input_file.h"
+#include "io/output_set.h"
 
 namespace q50::io {
 
@@ -22,13 +24,41 @@ enum class FloatPolicy {
   kAny,       // anything from_chars accepts, empty = NaN
 };
 
+// Limits every CSV reader applies before it splits a line (README "Validation bounds").
+inline constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 20;
+inline constexpr std::size_t kMaxCsvColumns = 4096;
+
+// Where one field sits, for messages: "path:line:col: column 'name': what (got 'text')", col
+// being the 1-based character position of the field in its line.
+struct CsvFieldRef {
+  std::string_view path;
+  std::size_t line = 0;
+  std::size_t col = 0;
+  std::string_view column;
+  std::string_view text;
+};
+absl::Status csv_field_error(const CsvFieldRef& f, std::string_view what);
+// The typed readings of a field, shared by CsvTable and CsvReader (io/csv_reader.h).
+absl::StatusOr<double> csv_f64(const CsvFieldRef& f, FloatPolicy policy);
+absl::StatusOr<float> csv_f32(const CsvFieldRef& f, FloatPolicy policy);
+absl::StatusOr<std::int64_t> csv_i64(const CsvFieldRef& f);
+absl::StatusOr<TimestampNs> csv_timestamp(const CsvFieldRef& f);
+
+// The header line: its fields, checked (no quoted, empty-file or duplicate column names, at
+// most kMaxCsvColumns). `line` is the header line without its end.
+absl::StatusOr<std::vector<std::string>> parse_csv_header(std::string_view path,
+                                                          std::string_view line);
+
 // A whole comma-separated file held in memory: one header row, unquoted fields, "\n" or "\r\n"
-// line ends. Every typed accessor fails with a message that names the file, the 1-based line,
-// the column and the offending text, so a person can fix the input without a debugger.
+// line ends, an optional UTF-8 byte order mark. Every typed accessor fails with a message that
+// names the file, the 1-based line and column, the column's name and the offending text, so a
+// person can fix the input without a debugger.
 class CsvTable {
  public:
   // Reads and splits path. Fails on: unreadable file, empty file (no header), a blank line
-  // before the end, a quoted field, or a row whose field count differs from the header's.
+  // before the end, a quoted field, a duplicate column name, a line longer than
+  // kMaxCsvLineBytes, more than kMaxCsvColumns columns, or a row whose field count differs
+  // from the header's.
   static absl::StatusOr<CsvTable> read(const std::string& path);
   // The same from text in memory; name stands in for the path in messages.
   static absl::StatusOr<CsvTable> parse(std::string name, std::string content);
@@ -39,12 +69,13 @@ class CsvTable {
   const std::vector<std::string>& header() const { return header_; }
 
   std::optional<std::size_t> find_column(std::string_view name) const;
-  // The column's index, or NotFound naming the file, the column and the header it has.
+  // The column's index, or InvalidArgument naming the file, the column and the header it has.
   absl::StatusOr<std::size_t> require_column(std::string_view name) const;
 
   std::string_view field(std::size_t row, std::size_t col) const;
   // 1-based line number of data row `row` in the file (the header is line 1).
   std::size_t line(std::size_t row) const { return line_of_row_[row]; }
+  CsvFieldRef ref(std::size_t row, std::size_t col) const;
 
   absl::StatusOr<double> f64(std::size_t row, std::size_t col,
                              FloatPolicy policy = FloatPolicy::kFinite) const;
@@ -54,14 +85,14 @@ class CsvTable {
   absl::StatusOr<std::int64_t> i64(std::size_t row, std::size_t col) const;
   // "0" or "1" only.
   absl::StatusOr<bool> bool01(std::size_t row, std::size_t col) const;
-  // "YYYY-MM-DD HH:MM:SS".
+  // "YYYY-MM-DD HH:MM:SS" inside the supported range (core/timestamp.h).
   absl::StatusOr<TimestampNs> timestamp(std::size_t row, std::size_t col) const;
 
   // Parses column col as timestamps and checks they strictly increase: an unsorted or
   // duplicate key is an error naming both lines.
   absl::StatusOr<std::vector<TimestampNs>> increasing_timestamps(std::size_t col) const;
 
-  // InvalidArgument "path:line: column 'name': what (got 'text')".
+  // InvalidArgument "path:line:col: column 'name': what (got 'text')".
   absl::Status field_error(std::size_t row, std::size_t col, std::string_view what) const;
 
  private:
@@ -73,6 +104,7 @@ class CsvTable {
   };
   CsvTable() = default;
   static void reserve_for(std::string_view text, CsvTable& t);
+  absl::Status split(std::string_view text);
 
   std::string path_;
   std::string content_;
@@ -107,7 +139,8 @@ class CsvWriter {
     len_ = 0;
     return std::move(buf_);
   }
-  absl::Status commit(const std::string& path) const;
+  // Writes the text to path through the output protocol (io/output_set.h; "-": stdout).
+  absl::Status commit(const std::string& path, const OutputOptions& options = {}) const;
 
  private:
   // Room for n more characters at the end of the text, and the separator if one is due: the

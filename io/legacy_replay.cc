@@ -16,6 +16,7 @@
 #include "io/legacy_replay_files.h"
 #include "io/output_set.h"
 #include "sim/legacy/replay.h"
+#include "checkpoint/envelope.h"
 #include "sim/legacy/replay_checkpoint.h"
 
 namespace q50::io {
@@ -100,17 +101,17 @@ absl::StatusOr<sim::CheckpointHeader> run_header(const LegacyReplayRequest& r) {
   sim::CheckpointHeader h;
   h.profile = *r.profile;
   h.seed = r.seed.value_or(0);
-  for (auto [path, hash] : {std::pair{&r.input, &h.input_hash},
-                            std::pair{&r.config, &h.config_hash}}) {
+  for (auto [path, hash] : {std::pair{&r.input, &h.input_sha256},
+                            std::pair{&r.config, &h.config_sha256}}) {
     auto bytes = read_file(*path);
     if (!bytes.ok()) return bytes.status();
-    *hash = q50::fnv1a(*bytes);
+    *hash = checkpoint::sha256_hex(*bytes);
   }
   return h;
 }
 
 absl::StatusOr<sim::ReplayCheckpoint> read_checkpoint(const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_input(path, kMaxCheckpointBytes);
   if (!bytes.ok()) return bytes.status();
   return sim::decode_checkpoint(*bytes, path);
 }
@@ -125,7 +126,10 @@ absl::StatusOr<LegacyReplayOutcome> write_checkpoint(const LegacyReplayRequest& 
         fmt::format("--checkpoint-at {}: {}", r.checkpoint_at, std::string(state.status().message())));
   }
   const sim::ReplayCheckpoint checkpoint{*header, std::move(*state)};
-  if (auto st = write_file_atomic(r.checkpoint, sim::encode_checkpoint(checkpoint)); !st.ok()) {
+  // Durable: a checkpoint is what a later process resumes from.
+  if (auto st = write_file_durable(r.checkpoint, sim::encode_checkpoint(checkpoint),
+                                   legacy_replay_inputs(r));
+      !st.ok()) {
     return st;
   }
   LegacyReplayOutcome o;
@@ -141,7 +145,9 @@ absl::StatusOr<LegacyReplayOutcome> write_outputs(const LegacyReplayRequest& req
   std::vector<double> pv;  // HB portfolio values, for bars.csv and metrics.json
   pv.reserve(r.hb_bars.size());
   for (const auto& b : r.hb_bars) pv.push_back(b.portfolio_value);
-  auto out = OutputSet::open(req.out_dir);
+  OutputOptions options;
+  options.inputs = legacy_replay_inputs(req);
+  auto out = OutputSet::open(req.out_dir, options);
   if (!out.ok()) return out.status();
   for (const OutputFile& file : outputs(p, r, pv)) {
     if (auto st = out->put(file.name, file.render()); !st.ok()) return st;
@@ -181,6 +187,12 @@ sim::ReplayConfig qb_replay_config(const QbBacktestConfig& config) {
   return rc;
 }
 
+std::vector<std::string> legacy_replay_inputs(const LegacyReplayRequest& r) {
+  std::vector<std::string> inputs{r.input, r.config};
+  if (!r.resume.empty()) inputs.push_back(r.resume);
+  return inputs;
+}
+
 absl::StatusOr<LegacyReplayRequest> resolve_legacy_replay(LegacyReplayRequest r) {
   if (r.resume.empty()) {
     if (!r.profile) return absl::InvalidArgumentError("missing --profile");
@@ -212,6 +224,11 @@ absl::StatusOr<LegacyReplayOutcome> run_legacy_replay(const LegacyReplayRequest&
   if (!prepared.ok()) return prepared.status();
   if (r.checkpoint_at > 0) return write_checkpoint(r, *prepared);
   if (checkpoint) {
+    if (auto st = sim::verify_checkpoint_state(prepared->bars, prepared->rc, checkpoint->state,
+                                               r.resume);
+        !st.ok()) {
+      return st;
+    }
     auto result = sim::resume_replay(prepared->bars, prepared->rc, std::move(checkpoint->state));
     if (!result.ok()) {
       return absl::InvalidArgumentError(fmt::format("{}: {}", r.resume, std::string(result.status().message())));

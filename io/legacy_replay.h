@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/legacy/strategy.h"
@@ -49,6 +50,13 @@ struct LegacyReplayOutcome {
 // and a sweep point of the same config.
 sim::ReplayConfig hb_replay_config(const HbBacktestConfig& config);
 sim::ReplayConfig qb_replay_config(const QbBacktestConfig& config);
+// The files a request reads (input, config and the checkpoint it resumes); its outputs may
+// not be one of them.
+std::vector<std::string> legacy_replay_inputs(const LegacyReplayRequest& request);
+
+// The names of the files --out receives (the hummingbot profile's, a superset of quantile's).
+inline const std::vector<std::string> kLegacyReplayOutputs = {"bars.csv", "trades.csv",
+                                                              "holds.csv", "metrics.json"};
 
 // The profile and seed a request will run with: the request's, else the checkpoint's when
 // resuming (read and checked here), else hummingbot/0 never (profile is required then).

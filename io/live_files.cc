@@ -24,16 +24,6 @@ absl::Status os_error(const std::string& path, std::string_view what) {
   return absl::UnavailableError(fmt::format("{}: {}: {}", path, what, std::strerror(errno)));
 }
 
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 // Opens path for appending, writing `header` first when the file is new or empty.
 std::FILE* open_appender(const std::string& path, std::string_view header) {
   std::FILE* f = std::fopen(path.c_str(), "ab");
@@ -46,33 +36,6 @@ std::FILE* open_appender(const std::string& path, std::string_view header) {
 }
 
 }  // namespace
-
-absl::Status write_file_durable(const std::string& path, std::string_view content) {
-  const fs::path target(path);
-  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  std::string tmp = path + ".tmp-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());  // exclusive, never a followed symlink
-  if (fd < 0) return os_error(path, "cannot create a temporary file");
-  const bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, content) && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    errno = saved;
-    return os_error(path, "write failed");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const absl::Status st = os_error(path, "cannot rename into place");
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::unique_ptr<LiveFiles>> LiveFiles::open(const std::string& dir) {
   std::error_code ec;

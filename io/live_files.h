@@ -54,10 +54,6 @@ class LiveFiles final : public live::NodeFiles, public ports::Sink {
   std::string row_;
 };
 
-// Writes content to path so that after a crash at any point path holds either its old
-// content or the new one, whole: a fresh temporary file in the same directory (created
-// exclusively), fsync, rename over path, fsync of the directory.
-absl::Status write_file_durable(const std::string& path, std::string_view content);
 
 }  // namespace q50::io
 

@@ -9,7 +9,7 @@
 
 #include "fmt/format.h"
 #include "fmt/ranges.h"
-#include "io/atomic_file.h"
+#include "io/input_file.h"
 
 namespace q50::io {
 namespace {
@@ -50,7 +50,7 @@ std::optional<TimestampNs> parse_date_or_datetime(std::string_view s) {
 }  // namespace
 
 absl::StatusOr<std::vector<TimestampNs>> read_qlib_calendar(const std::string& path) {
-  auto text = read_file(path);
+  auto text = read_text_input(path, kMaxQlibBytes);
   if (!text.ok()) return text.status();
   std::vector<TimestampNs> labels;
   const auto lines = lines_of(*text);
@@ -60,7 +60,7 @@ absl::StatusOr<std::vector<TimestampNs>> read_qlib_calendar(const std::string& p
     const auto ts = parse_timestamp(line);
     if (!ts) {
       return absl::InvalidArgumentError(fmt::format(
-          "{}:{}: bad calendar label '{}', expected 'YYYY-MM-DD HH:MM:SS'", path, i + 1, line));
+          "{}:{}: bad calendar label '{}', {}", path, i + 1, line, timestamp_problem(line)));
     }
     if (!labels.empty() && *ts <= labels.back()) {
       return absl::InvalidArgumentError(
@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<TimestampNs>> read_qlib_calendar(const std::string& p
 
 absl::StatusOr<QlibInstrument> read_qlib_instrument(const std::string& path,
                                                     const std::string& name) {
-  auto text = read_file(path);
+  auto text = read_text_input(path, kMaxQlibBytes);
   if (!text.ok()) return text.status();
   const auto lines = lines_of(*text);
   std::vector<std::string> names;
@@ -102,7 +102,8 @@ absl::StatusOr<QlibInstrument> read_qlib_instrument(const std::string& path,
     const auto end = parse_date_or_datetime(parts[2]);
     if (!start || !end) {
       return absl::InvalidArgumentError(
-          fmt::format("{}:{}: bad date in '{}'", path, i + 1, lines[i]));
+          fmt::format("{}:{}: bad date in '{}' (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS in {})", path,
+                      i + 1, lines[i], kTimestampRangeText));
     }
     if (found.spans.empty()) found.name = std::string(parts[0]);
     found.spans.push_back({*start, *end});
@@ -113,7 +114,7 @@ absl::StatusOr<QlibInstrument> read_qlib_instrument(const std::string& path,
 }
 
 absl::StatusOr<QlibBin> read_qlib_bin(const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_input(path, kMaxQlibBytes);
   if (!bytes.ok()) return bytes.status();
   const std::size_t size = bytes->size();
   if (size < 4 || size % 4 != 0) {

@@ -17,6 +17,7 @@
 #include "core/metrics.h"
 #include "core/regime.h"
 #include "core/timestamp.h"
+#include "io/chart_data.h"
 #include "nlohmann/json.hpp"
 
 namespace q50::io {
@@ -130,14 +131,10 @@ struct Frame {
   double y(double v) const { return top + (y_hi - v) / (y_hi - y_lo) * plot_h(); }
 };
 
-void set_y_range(Frame& f, std::span<const double> y, bool include_zero) {
-  double lo = include_zero ? 0.0 : std::numeric_limits<double>::infinity();
-  double hi = include_zero ? 0.0 : -std::numeric_limits<double>::infinity();
-  for (double v : y) {
-    if (!std::isfinite(v)) continue;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
+// y from the line's finite extremes (with zero when include_zero), padded.
+void set_y_range(Frame& f, const ChartLine& line, bool include_zero) {
+  double lo = include_zero ? std::min(0.0, line.lo) : line.lo;
+  double hi = include_zero ? std::max(0.0, line.hi) : line.hi;
   if (!(lo <= hi)) lo = hi = 0.0;
   const double pad = hi > lo ? 0.05 * (hi - lo) : std::max(1.0, 0.01 * std::fabs(hi));
   f.y_lo = (include_zero && lo == 0.0) ? 0.0 : lo - pad;
@@ -176,33 +173,31 @@ void append_axes(std::string& out, const Frame& f, double x_label_y,
 }
 
 // The downsampled curve as "x,y x,y ..." (non-finite values left out).
-std::string curve_points(const Frame& f, std::span<const TimestampNs> ts,
-                         std::span<const double> y) {
+std::string curve_points(const Frame& f, const ChartLine& line) {
   std::string pts;
-  for (std::size_t i : downsample_min_max(y, kMaxChartPoints)) {
-    if (!std::isfinite(y[i])) continue;
-    fmt::format_to(std::back_inserter(pts), "{}{:.1f},{:.1f}", pts.empty() ? "" : " ", f.x(ts[i]),
-                   f.y(y[i]));
+  for (const MinMaxDownsampler::Point& p : line.points) {
+    if (!std::isfinite(p.y)) continue;
+    fmt::format_to(std::back_inserter(pts), "{}{:.1f},{:.1f}", pts.empty() ? "" : " ",
+                   f.x(p.ts_ns), f.y(p.y));
   }
   return pts;
 }
 
-void append_line(std::string& out, const Frame& f, std::span<const TimestampNs> ts,
-                 std::span<const double> y, std::string_view colour) {
+void append_line(std::string& out, const Frame& f, const ChartLine& line, std::string_view colour) {
   fmt::format_to(std::back_inserter(out),
                  "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" "
                  "stroke-linejoin=\"round\" points=\"{}\"/>\n",
-                 colour, curve_points(f, ts, y));
+                 colour, curve_points(f, line));
 }
 
 // The curve closed down (or up) to the zero line, filled: drawdown and position.
-void append_area(std::string& out, const Frame& f, std::span<const TimestampNs> ts,
-                 std::span<const double> y, std::string_view fill, std::string_view stroke) {
+void append_area(std::string& out, const Frame& f, const ChartLine& line, std::string_view fill,
+                 std::string_view stroke) {
   const double zero = f.y(0.0);
   fmt::format_to(std::back_inserter(out),
                  "<polygon fill=\"{}\" stroke=\"{}\" stroke-width=\"1\" "
                  "points=\"{:.1f},{:.1f} {} {:.1f},{:.1f}\"/>\n",
-                 fill, stroke, f.x(ts.front()), zero, curve_points(f, ts, y), f.x(ts.back()), zero);
+                 fill, stroke, f.x(f.t0), zero, curve_points(f, line), f.x(f.t1), zero);
   fmt::format_to(std::back_inserter(out),
                  "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"zero\"/>\n",
                  f.left, zero, f.left + f.plot_w(), zero);
@@ -216,37 +211,6 @@ void append_frame_border(std::string& out, const Frame& f) {
 }
 
 // charts
-// One code per pixel column of the plot: the most frequent (regimes; ties to the lower code) or
-// the highest (tiers: the strongest signal must not vanish) code of the bars whose time falls in
-// the column. A column without a bar keeps the code in force, the previous bar's.
-std::vector<std::int64_t> column_codes(const Frame& f, std::span<const TimestampNs> ts,
-                                       std::span<const std::int64_t> codes, bool take_max) {
-  const auto cols = static_cast<std::size_t>(f.plot_w());
-  const auto column_of = [&](TimestampNs t) -> std::size_t {
-    if (f.t1 <= f.t0) return 0;
-    const double c = static_cast<double>(t - f.t0) / static_cast<double>(f.t1 - f.t0) *
-                     static_cast<double>(cols);
-    return std::min(static_cast<std::size_t>(c), cols - 1);
-  };
-  std::vector<std::int64_t> out(cols, 0);
-  std::map<std::int64_t, std::int64_t> counts;
-  std::size_t i = 0;
-  for (std::size_t c = 0; c < cols; ++c) {
-    counts.clear();
-    for (; i < ts.size() && column_of(ts[i]) == c; ++i) ++counts[codes[i]];
-    if (counts.empty()) {
-      out[c] = c == 0 ? 0 : out[c - 1];
-    } else if (take_max) {
-      out[c] = counts.rbegin()->first;
-    } else {
-      out[c] = std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
-                 return a.second < b.second;
-               })->first;
-    }
-  }
-  return out;
-}
-
 // Runs of equal column codes as rectangles from y to y + h.
 void append_bands(std::string& out, const Frame& f, const std::vector<std::int64_t>& cols, double y,
                   double h, const std::function<const char*(std::int64_t)>& colour,
@@ -263,12 +227,12 @@ void append_bands(std::string& out, const Frame& f, const std::vector<std::int64
   }
 }
 
-Frame frame_for(const RunSeries& s, double height, double bottom) {
+Frame frame_for(const ChartData& d, double height, double bottom) {
   Frame f;
   f.height = height;
   f.bottom = bottom;
-  f.t0 = s.ts_ns.front();
-  f.t1 = s.ts_ns.back();
+  f.t0 = d.t0;
+  f.t1 = d.t1;
   return f;
 }
 
@@ -278,29 +242,27 @@ void append_legend_item(std::string& out, const char* colour, std::string_view l
                  html_escape(label));
 }
 
-void append_price_chart(std::string& out, const RunSeries& s) {
+void append_price_chart(std::string& out, const ChartData& d, const RunEvents& s) {
   constexpr double kStripGap = 4, kStripH = 14;
-  const bool variance = !s.variance_regime.empty();
+  const bool variance = !d.variance_columns.empty();
   const int strips = variance ? 2 : 1;
-  Frame f = frame_for(s, 320, 28 + strips * (kStripGap + kStripH) + 4);
-  set_y_range(f, s.price, false);
+  Frame f = frame_for(d, 320, 28 + strips * (kStripGap + kStripH) + 4);
+  set_y_range(f, d.price, false);
   out += variance ? "<figure><figcaption>Price, market regime (background), signal tier (upper "
                     "strip) and the strategy's variance regime (lower strip)</figcaption>\n"
                   : "<figure><figcaption>Price, market regime (background) and signal tier "
                     "(strip)</figcaption>\n";
   out += svg_open(f, "chart-price", "Price with regime bands and signal tiers");
-  const auto regime_cols = column_codes(f, s.ts_ns, s.regime, false);
-  append_bands(out, f, regime_cols, f.top, f.plot_h(), regime_colour, "regime");
+  append_bands(out, f, d.regime_columns, f.top, f.plot_h(), regime_colour, "regime");
   append_axes(out, f, f.height - 8, [](double v) { return fmt_num(v, 2); });
-  append_line(out, f, s.ts_ns, s.price, "#111827");
-  const auto tier_cols = column_codes(f, s.ts_ns, s.tier, true);
+  append_line(out, f, d.price, "#111827");
   append_bands(
-      out, f, tier_cols, f.top + f.plot_h() + kStripGap, kStripH,
+      out, f, d.tier_columns, f.top + f.plot_h() + kStripGap, kStripH,
       [](std::int64_t t) { return kTierColours[static_cast<std::size_t>(t)]; }, "tier");
   if (variance) {
     // The strongest regime in a column wins, as for tiers: a short extreme spell stays visible.
     append_bands(
-        out, f, column_codes(f, s.ts_ns, s.variance_regime, true),
+        out, f, d.variance_columns,
         f.top + f.plot_h() + 2 * kStripGap + kStripH, kStripH,
         [](std::int64_t v) { return kVarianceColours[static_cast<std::size_t>(v)]; },
         "variance");
@@ -323,9 +285,9 @@ void append_price_chart(std::string& out, const RunSeries& s) {
   out += "</div></figure>\n";
 }
 
-void append_value_chart(std::string& out, const RunSeries& s, std::span<const double> y,
-                        const char* id, const char* caption, bool area) {
-  Frame f = frame_for(s, area ? 200 : 240, 28);
+void append_value_chart(std::string& out, const ChartData& d, const ChartLine& y, const char* id,
+                        const char* caption, bool area) {
+  Frame f = frame_for(d, area ? 200 : 240, 28);
   set_y_range(f, y, area);
   fmt::format_to(std::back_inserter(out), "<figure><figcaption>{}</figcaption>\n", caption);
   out += svg_open(f, id, caption);
@@ -333,11 +295,11 @@ void append_value_chart(std::string& out, const RunSeries& s, std::span<const do
   append_axes(out, f, f.height - 8,
               [pct](double v) { return pct ? fmt_pct(v) : fmt_num(v, std::fabs(v) < 10 ? 4 : 2); });
   if (!area) {
-    append_line(out, f, s.ts_ns, y, "#2563eb");
+    append_line(out, f, y, "#2563eb");
   } else if (pct) {
-    append_area(out, f, s.ts_ns, y, "#fca5a5", "#dc2626");
+    append_area(out, f, y, "#fca5a5", "#dc2626");
   } else {
-    append_area(out, f, s.ts_ns, y, "#6ee7b7", "#047857");
+    append_area(out, f, y, "#6ee7b7", "#047857");
   }
   append_frame_border(out, f);
   out += "</figure>\n";
@@ -413,7 +375,7 @@ void append_headline(std::string& out, const RunMetrics& m) {
 
 constexpr std::size_t kMaxFaultRows = 200;
 
-void append_events(std::string& out, const RunSeries& s, const RunMetrics& m) {
+void append_events(std::string& out, const RunEvents& s, const RunMetrics& m) {
   out += "<h2>Rejects</h2>\n<table>\n";
   append_row(out, {"reason", "count"}, true);
   for (const auto& [reason, count] : m.rejects_by_reason) {
@@ -477,31 +439,11 @@ constexpr const char* kStyle =
 }  // namespace
 
 std::vector<std::size_t> downsample_min_max(std::span<const double> y, std::size_t max_points) {
-  Q50_CHECK(max_points >= 4, "downsample_min_max needs room for at least 4 points");
-  const std::size_t n = y.size();
+  MinMaxDownsampler sampler(y.size(), max_points);
+  for (const double v : y) sampler.add(0, v);
   std::vector<std::size_t> out;
-  if (n <= max_points) {
-    out.resize(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = i;
-    return out;
-  }
-  const std::size_t buckets = (max_points - 2) / 2;
-  const std::size_t interior = n - 2;
-  out.reserve(2 * buckets + 2);
-  out.push_back(0);
-  for (std::size_t b = 0; b < buckets; ++b) {
-    const std::size_t lo = 1 + interior * b / buckets;
-    const std::size_t hi = 1 + interior * (b + 1) / buckets;
-    std::size_t i_min = lo;
-    std::size_t i_max = lo;
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (y[i] < y[i_min] || std::isnan(y[i_min])) i_min = i;
-      if (y[i] > y[i_max] || std::isnan(y[i_max])) i_max = i;
-    }
-    out.push_back(std::min(i_min, i_max));
-    if (i_max != i_min) out.push_back(std::max(i_min, i_max));
-  }
-  out.push_back(n - 1);
+  out.reserve(sampler.points().size());
+  for (const MinMaxDownsampler::Point& p : sampler.points()) out.push_back(p.index);
   return out;
 }
 
@@ -577,6 +519,11 @@ std::string render_metrics_json(const RunMetrics& m) {
 }
 
 std::string render_report_html(const RunSeries& s, const RunMetrics& m) {
+  return render_report_html(RunSeriesRecords(s), run_events(s), m);
+}
+
+std::string render_report_html(const SeriesRecords& records, const RunEvents& events,
+                               const RunMetrics& m) {
   const std::string name = html_escape(m.info.name);
   std::string out;
   out.reserve(256 * 1024);
@@ -587,16 +534,17 @@ std::string render_report_html(const RunSeries& s, const RunMetrics& m) {
                  "fingerprint {3:016x} &middot; version {4} &middot; {5} bars from {6} to {7} "
                  "&middot; {8} periods per year</div>\n",
                  name, kStyle, m.info.seed, m.info.fingerprint, html_escape(m.info.version),
-                 s.size(), format_timestamp(m.start_ts_ns), format_timestamp(m.end_ts_ns),
+                 records.bar_count(), format_timestamp(m.start_ts_ns), format_timestamp(m.end_ts_ns),
                  fmt_num(m.periods_per_year, 0));
   append_headline(out, m);
-  if (s.size() == 0) {
+  if (records.bar_count() == 0) {
     out += "<p>The run has no bars: nothing to chart.</p>\n";
   } else {
-    append_price_chart(out, s);
-    append_value_chart(out, s, s.equity, "chart-equity", "Equity (quote)", false);
-    append_value_chart(out, s, drawdowns(s.equity), "chart-drawdown", "Drawdown", true);
-    append_value_chart(out, s, s.position, "chart-position", "Position (base units)", true);
+    const ChartData d = chart_data(records, events.has_variance_regime);
+    append_price_chart(out, d, events);
+    append_value_chart(out, d, d.equity, "chart-equity", "Equity (quote)", false);
+    append_value_chart(out, d, d.drawdown, "chart-drawdown", "Drawdown", true);
+    append_value_chart(out, d, d.position, "chart-position", "Position (base units)", true);
   }
   std::vector<std::pair<std::string, SliceMetrics>> tiers;
   for (const auto& [tier, slice] : m.by_tier)
@@ -607,7 +555,7 @@ std::string render_report_html(const RunSeries& s, const RunMetrics& m) {
                      "variance regime", m.by_variance_regime);
   }
   append_breakdown(out, "By signal tier", "tier", tiers);
-  append_events(out, s, m);
+  append_events(out, events, m);
   out += "</body>\n</html>\n";
   return out;
 }

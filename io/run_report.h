@@ -28,6 +28,10 @@ std::string render_metrics_json(const RunMetrics& metrics);
 // one band per pixel column, whatever the run's length, so the file stays a few hundred KB.
 // metrics must come from compute_run_metrics(series, ...).
 std::string render_report_html(const RunSeries& series, const RunMetrics& metrics);
+// The same from records read in passes (io/chart_data.h), in memory independent of their
+// number: byte for byte the report of the equivalent RunSeries.
+std::string render_report_html(const SeriesRecords& records, const RunEvents& events,
+                               const RunMetrics& metrics);
 
 inline constexpr std::size_t kMaxChartPoints = 2000;
 

@@ -17,9 +17,11 @@
 
 #include "fmt/format.h"
 #include "fmt/ranges.h"
-#include "io/atomic_file.h"
 #include "core/fixed_point.h"
+#include "core/limits.h"
 #include "core/prng.h"
+#include "io/input_file.h"
+#include "io/toml_depth.h"
 
 namespace q50::io {
 namespace {
@@ -141,6 +143,30 @@ std::string describe(const toml::node& n) {
   return "nothing";
 }
 
+bool placeholder_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Why the "${NAME}" placeholders of a path are malformed (nullopt: they are fine), naming the
+// character where the problem starts.
+std::optional<std::string> placeholder_problem(std::string_view path) {
+  for (std::size_t open = path.find("${"); open != std::string_view::npos;
+       open = path.find("${", open + 2)) {
+    const std::size_t close = path.find('}', open + 2);
+    if (close == std::string_view::npos) {
+      return fmt::format("a path whose '${{' at character {} is closed by '}}' (unterminated "
+                         "placeholder, expected ${{NAME}})",
+                         open + 1);
+    }
+    const std::string_view name = path.substr(open + 2, close - open - 2);
+    if (name.empty() || !std::all_of(name.begin(), name.end(), placeholder_char)) {
+      return fmt::format("a placeholder name of [A-Za-z0-9_]+ at character {} (got '${{{}}}')",
+                         open + 1, name);
+    }
+  }
+  return std::nullopt;
+}
+
 // A TOML date-time (local, or offset Z) as UTC ns; nullopt when it has another offset.
 std::optional<TimestampNs> date_time_ns(const toml::date_time& dt) {
   if (dt.offset && dt.offset->minutes != 0) return std::nullopt;
@@ -195,6 +221,11 @@ constexpr Bounds kUnit{0.0, 1.0, false, false};
 constexpr IntBounds kNonNegativeInt{0, std::numeric_limits<std::int64_t>::max()};
 constexpr IntBounds kPositiveInt{1, std::numeric_limits<std::int64_t>::max()};
 constexpr IntBounds kPpmRange{0, q50::kPpm};
+constexpr IntBounds kBarCount{1, limits::kMaxBars};
+constexpr IntBounds kBarIndex{0, limits::kMaxBars};
+constexpr IntBounds kDuration{1, limits::kMaxDurationNs};
+constexpr IntBounds kLatency{1, limits::kMaxLatencyNs};
+constexpr IntBounds kOrderCount{1, 1'000'000'000};
 
 template <typename E>
 using Choice = sim::Named<E>;
@@ -272,7 +303,8 @@ class Table {
   absl::Status get_duration(std::string_view key, TimestampNs& out, IntBounds bounds) const;
   absl::Status get_time(std::string_view key, TimestampNs& out) const;
   absl::Status get_point(std::string_view key, ScenarioPoint& out) const;
-  absl::Status get_decimal(std::string_view key, std::int64_t& out, std::int64_t lo) const;
+  absl::Status get_decimal(std::string_view key, std::int64_t& out, std::int64_t lo,
+                           std::int64_t hi) const;
   absl::Status get_path(std::string_view key, const std::string& dir, std::string& out) const;
 
   template <typename E>
@@ -386,13 +418,18 @@ absl::Status Table::get_duration(std::string_view key, TimestampNs& out, IntBoun
   }
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  const auto shown = [](TimestampNs v) { return v == 0 ? std::string("0") : format_duration(v); };
   std::string what = "a duration";
-  if (bounds.lo == 1) {
+  if (bounds.lo != kMin && bounds.hi != kMax) {
+    what = bounds.lo == 1 ? fmt::format("a positive duration <= {}", shown(bounds.hi))
+                          : fmt::format("a duration in [{}, {}]", shown(bounds.lo), shown(bounds.hi));
+  } else if (bounds.lo == 1) {
     what = "a positive duration";
   } else if (bounds.lo != kMin) {
-    what += fmt::format(" >= {}", bounds.lo == 0 ? "0" : format_duration(bounds.lo));
+    what += fmt::format(" >= {}", shown(bounds.lo));
+  } else if (bounds.hi != kMax) {
+    what += fmt::format(" <= {}", shown(bounds.hi));
   }
-  if (bounds.hi != kMax) what += fmt::format(" <= {}", format_duration(bounds.hi));
   return bad(key, what + " such as \"250ms\" (units ns, us, ms, s, m, h, d)");
 }
 
@@ -402,7 +439,7 @@ absl::Status Table::get_time(std::string_view key, TimestampNs& out) const {
   std::optional<TimestampNs> ts;
   if (const auto* s = n->as_string()) ts = parse_timestamp(s->get());
   if (const auto* dt = n->as_date_time()) ts = date_time_ns(dt->get());
-  if (!ts) return bad(key, "a time \"YYYY-MM-DD HH:MM:SS\" (UTC)");
+  if (!ts) return bad(key, fmt::format("a time \"YYYY-MM-DD HH:MM:SS\" (UTC) in {}", kTimestampRangeText));
   out = *ts;
   return absl::OkStatus();
 }
@@ -410,21 +447,25 @@ absl::Status Table::get_time(std::string_view key, TimestampNs& out) const {
 absl::Status Table::get_point(std::string_view key, ScenarioPoint& out) const {
   const toml::node* n = find(key);
   if (n == nullptr) return absl::OkStatus();
-  if (const auto* i = n->as_integer(); i != nullptr && i->get() >= 0) {
+  if (const auto* i = n->as_integer(); i != nullptr && kBarIndex.contains(i->get())) {
     out = {ScenarioPoint::Kind::kBar, i->get(), 0};
     return absl::OkStatus();
   }
   std::optional<TimestampNs> ts;
   if (const auto* s = n->as_string()) ts = parse_timestamp(s->get());
   if (const auto* dt = n->as_date_time()) ts = date_time_ns(dt->get());
-  if (!ts) return bad(key, "a bar index >= 0 or a time \"YYYY-MM-DD HH:MM:SS\" (UTC)");
+  if (!ts) {
+    return bad(key, fmt::format("a bar index in [0, {}] or a time \"YYYY-MM-DD HH:MM:SS\" (UTC) in {}",
+                                limits::kMaxBars, kTimestampRangeText));
+  }
   out = {ScenarioPoint::Kind::kTime, 0, *ts};
   return absl::OkStatus();
 }
 
 // Decimal amounts in 1e-8 units: a string is parsed exactly; a TOML number must be exactly a
 // multiple of 1e-8 once read as the nearest double to its decimal text.
-absl::Status Table::get_decimal(std::string_view key, std::int64_t& out, std::int64_t lo) const {
+absl::Status Table::get_decimal(std::string_view key, std::int64_t& out, std::int64_t lo,
+                               std::int64_t hi) const {
   const toml::node* n = find(key);
   if (n == nullptr) return absl::OkStatus();
   std::optional<std::int64_t> v;
@@ -440,9 +481,9 @@ absl::Status Table::get_decimal(std::string_view key, std::int64_t& out, std::in
       if (static_cast<double>(e8) / static_cast<double>(q50::kFixedScale) == x) v = e8;
     }
   }
-  if (!v || *v < lo) {
-    return bad(key, fmt::format("a decimal >= {} with at most 8 decimals (e.g. \"0.00001\")",
-                                q50::format_decimal(lo)));
+  if (!v || *v < lo || *v > hi) {
+    return bad(key, fmt::format("a decimal in [{}, {}] with at most 8 decimals (e.g. \"0.00001\")",
+                                q50::format_decimal(lo), q50::format_decimal(hi)));
   }
   out = *v;
   return absl::OkStatus();
@@ -458,6 +499,7 @@ absl::Status Table::get_path(std::string_view key, const std::string& dir, std::
   if (text.empty() || (placeholder != std::string::npos && placeholder != 0)) {
     return bad(key, "a non-empty path, with a \"${NAME}\" placeholder only at its start");
   }
+  if (auto problem = placeholder_problem(text)) return bad(key, *problem);
   const std::filesystem::path p(text);
   if (placeholder == 0 || p.is_absolute() || dir.empty()) {
     out = text;
@@ -509,7 +551,7 @@ absl::Status read_scenario_table(const Table& root, Scenario& sc) {
   Q50_SCENARIO_TRY(t->get("description", sc.description));
   Q50_SCENARIO_TRY(t->get_seed("seed", sc.seed));
   std::int64_t bars = 0;
-  Q50_SCENARIO_TRY(t->get("bars", bars, kPositiveInt));
+  Q50_SCENARIO_TRY(t->get("bars", bars, kBarCount));
   if (t->has("bars")) sc.bars = bars;
   TimestampNs ts = 0;
   Q50_SCENARIO_TRY(t->get_time("start", ts));
@@ -522,7 +564,7 @@ absl::Status read_scenario_table(const Table& root, Scenario& sc) {
     }
     sc.end_ts_ns = ts;
   }
-  return t->get("checkpoint_every_bars", sc.checkpoint_every_bars, kNonNegativeInt);
+  return t->get("checkpoint_every_bars", sc.checkpoint_every_bars, kBarIndex);
 }
 
 // [market]
@@ -540,13 +582,16 @@ absl::Status read_regimes(const Table& t, sim::SyntheticMarketParams& p) {
   auto spans = t.tables("regimes");
   if (!spans.ok()) return spans.status();
   if (t.has("regimes") && spans->empty()) return t.bad("regimes", "at least one regime table");
+  if (spans->size() > static_cast<std::size_t>(limits::kMaxRegimeSpans)) {
+    return t.bad("regimes", fmt::format("at most {} regime tables", limits::kMaxRegimeSpans));
+  }
   for (const Table& s : *spans) {
     Q50_SCENARIO_TRY(s.check_keys());
     Q50_SCENARIO_TRY(s.require("regime"));
     Q50_SCENARIO_TRY(s.require("bars"));
     sim::RegimeSpan span{sim::MarketRegime::kNormal, 0};
     Q50_SCENARIO_TRY(s.get_choice<sim::MarketRegime>("regime", span.regime, kRegimes));
-    Q50_SCENARIO_TRY(s.get("bars", span.bars, kPositiveInt));
+    Q50_SCENARIO_TRY(s.get("bars", span.bars, kBarCount));
     p.schedule.push_back(span);
   }
   return absl::OkStatus();
@@ -555,6 +600,9 @@ absl::Status read_regimes(const Table& t, sim::SyntheticMarketParams& p) {
 absl::Status read_jumps(const Table& t, MarketConfig& m) {
   auto jumps = t.tables("jumps");
   if (!jumps.ok()) return jumps.status();
+  if (jumps->size() > static_cast<std::size_t>(limits::kMaxJumps)) {
+    return t.bad("jumps", fmt::format("at most {} jump tables", limits::kMaxJumps));
+  }
   for (const Table& j : *jumps) {
     Q50_SCENARIO_TRY(j.check_keys());
     Q50_SCENARIO_TRY(j.require("at_bar"));
@@ -575,21 +623,40 @@ absl::Status read_jumps(const Table& t, MarketConfig& m) {
 // "normal" throughout.
 absl::Status synthetic_length(const Table& market, Scenario& sc) {
   sim::SyntheticMarketParams& p = sc.market.synthetic;
+  const bool synthetic = sc.market.source == MarketSourceKind::kSynthetic;
   p.bars = 0;
   if (sc.end_ts_ns) {
-    if (!sc.start_ts_ns) return market.error("a synthetic market with [scenario] end needs start");
-    p.bars = (*sc.end_ts_ns - p.start_ts_ns) / p.bar_ns;
-    if (p.bars <= 0) return market.error("[scenario] end leaves no synthetic bar after start");
+    if (!sc.start_ts_ns) {
+      if (synthetic) return market.error("a synthetic market with [scenario] end needs start");
+    } else {
+      p.bars = (*sc.end_ts_ns - p.start_ts_ns) / p.bar_ns;
+      if (p.bars <= 0 && synthetic) {
+        return market.error("[scenario] end leaves no synthetic bar after start");
+      }
+    }
   }
   if (sc.bars) {
     p.bars = sc.end_ts_ns ? std::min(p.bars, *sc.bars) : *sc.bars;
   } else if (!sc.end_ts_ns) {
-    for (const sim::RegimeSpan& s : p.schedule) p.bars += s.bars;
+    for (const sim::RegimeSpan& s : p.schedule) p.bars += s.bars;  // <= 1000 * 1e9: no overflow
   }
-  const bool synthetic = sc.market.source == MarketSourceKind::kSynthetic;
   if (p.bars == 0 && synthetic) {
     return market.error(
         "a synthetic market needs a length: [scenario] bars or end, or a regime schedule");
+  }
+  if (synthetic && p.bars > limits::kMaxBars) {
+    return market.error(fmt::format("the synthetic market has {} bars; at most {}", p.bars,
+                                    limits::kMaxBars));
+  }
+  // The last bar's time start + (bars - 1) * bar_interval must be a supported timestamp.
+  const Int128 last = static_cast<Int128>(p.start_ts_ns) +
+                      static_cast<Int128>(std::max<std::int64_t>(p.bars - 1, 0)) * p.bar_ns;
+  if (synthetic && last > kMaxTimestampNs) {
+    return market.error(fmt::format(
+        "{} bars of {} from {} end after {}, the last supported time (fewer bars or a shorter "
+        "bar_interval)",
+        p.bars, format_duration(p.bar_ns), format_timestamp(p.start_ts_ns),
+        format_timestamp(kMaxTimestampNs)));
   }
   if (p.schedule.empty())
     p.schedule.push_back({sim::MarketRegime::kNormal, std::max<std::int64_t>(p.bars, 1)});
@@ -603,10 +670,16 @@ absl::Status read_synthetic_market(const Table& market, Scenario& sc) {
   sim::SyntheticMarketParams& p = sc.market.synthetic;
   p.seed = sc.seed;
   if (sc.start_ts_ns) p.start_ts_ns = *sc.start_ts_ns;
-  Q50_SCENARIO_TRY(t->get("start_price", p.start_price, kPositive));
-  Q50_SCENARIO_TRY(t->get_duration("bar_interval", p.bar_ns, IntBounds{1, 366 * 24 * kNsPerHour}));
-  Q50_SCENARIO_TRY(t->get("wick", sc.market.ohlcv.wick, kNonNegative));
-  Q50_SCENARIO_TRY(t->get("base_volume", sc.market.ohlcv.base_volume, kPositive));
+  // Two orders of magnitude inside the simulator's price range each way: room for the path
+  // to wander before a run stops (sim/range_guard.h).
+  Q50_SCENARIO_TRY(t->get("start_price", p.start_price,
+                          Bounds{100 * limits::kMinPrice, limits::kMaxPrice / 100}));
+  Q50_SCENARIO_TRY(t->get_duration("bar_interval", p.bar_ns, IntBounds{1, limits::kMaxBarIntervalNs}));
+  // high/low = price * (1 +- wick * vol * u) with vol <= 0.022: a wick above 40 could make a
+  // low negative.
+  Q50_SCENARIO_TRY(t->get("wick", sc.market.ohlcv.wick, Bounds{0.0, 20.0}));
+  // volume <= base_volume * 1.5 * 0.022 / 0.005 stays below the venue's volume bound.
+  Q50_SCENARIO_TRY(t->get("base_volume", sc.market.ohlcv.base_volume, Bounds{0.0, 1e9, true, false}));
   Q50_SCENARIO_TRY(t->get("reversion", sc.market.ohlcv.reversion, Bounds{0.0, 1.0, false, true}));
   Q50_SCENARIO_TRY(read_regimes(*t, p));
   Q50_SCENARIO_TRY(synthetic_length(market, sc));
@@ -680,11 +753,12 @@ absl::Status read_signal_file(const Table& signals, const std::string& dir, Sign
   auto t = signals.sub("file");
   if (!t.ok()) return t.status();
   Q50_SCENARIO_TRY(t->check_keys());
-  Q50_SCENARIO_TRY(t->get_duration("tolerance", s.lookup.tolerance_ns, kNonNegativeInt));
+  Q50_SCENARIO_TRY(t->get_duration("tolerance", s.lookup.tolerance_ns,
+                                   IntBounds{0, limits::kMaxDurationNs}));
   // max_staleness defaults to the tolerance: no stale-but-used rows unless asked for.
   s.lookup.max_staleness_ns = s.lookup.tolerance_ns;
   Q50_SCENARIO_TRY(t->get_duration("max_staleness", s.lookup.max_staleness_ns,
-                                   IntBounds{s.lookup.tolerance_ns, kNonNegativeInt.hi}));
+                                   IntBounds{s.lookup.tolerance_ns, limits::kMaxDurationNs}));
   if (!t->present()) return absl::OkStatus();
   Q50_SCENARIO_TRY(t->require("path"));
   SignalFileSource file;
@@ -697,9 +771,11 @@ absl::Status read_percentiles(const Table& signals, VariancePercentiles& p) {
   auto t = signals.sub("percentiles");
   if (!t.ok()) return t.status();
   Q50_SCENARIO_TRY(t->check_keys());
-  Q50_SCENARIO_TRY(t->get("p30", p.p30, kPositive));
-  Q50_SCENARIO_TRY(t->get("p70", p.p70, kPositive));
-  Q50_SCENARIO_TRY(t->get("p90", p.p90, kPositive));
+  // vol_risk is a variance of hourly log returns (~1e-5): 1 is far above any real one.
+  constexpr Bounds kVariance{0.0, 1.0, true, false};
+  Q50_SCENARIO_TRY(t->get("p30", p.p30, kVariance));
+  Q50_SCENARIO_TRY(t->get("p70", p.p70, kVariance));
+  Q50_SCENARIO_TRY(t->get("p90", p.p90, kVariance));
   if (!(p.p30 < p.p70)) {
     return t->has("p70") ? t->bad("p70", fmt::format("a number > p30 ({})", p.p30))
                          : t->error(fmt::format("p30 = {} is not below p70 = {}", p.p30, p.p70));
@@ -722,8 +798,8 @@ absl::Status read_signals(const Table& root, Scenario& sc) {
   Q50_SCENARIO_TRY(syn->check_keys());
   s.synthetic.seed = sc.seed;
   Q50_SCENARIO_TRY(syn->get("skill", s.synthetic.skill, Bounds{-1.0, 1.0}));
-  Q50_SCENARIO_TRY(syn->get("noise", s.synthetic.noise, kNonNegative));
-  Q50_SCENARIO_TRY(syn->get("calibration", s.synthetic.calibration, kPositive));
+  Q50_SCENARIO_TRY(syn->get("noise", s.synthetic.noise, Bounds{0.0, 1000.0}));
+  Q50_SCENARIO_TRY(syn->get("calibration", s.synthetic.calibration, Bounds{0.0, 1000.0, true}));
   Q50_SCENARIO_TRY(read_signal_file(*t, sc.dir, s));
   Q50_SCENARIO_TRY(read_percentiles(*t, sc.strategy.percentiles));
   if (s.source == SignalSourceKind::kFile && !s.file) {
@@ -776,7 +852,7 @@ absl::Status read_strategy(const Table& root, strategy::Params& s) {
   s.hb_method = sizing.hb;
   Q50_SCENARIO_TRY(t->get("hb_max_position_pct", s.hb_max_position_pct, Bounds{0.0, 1.0, true}));
   Q50_SCENARIO_TRY(t->get_choice<HoldPolicy>("hold", s.hold, kHolds));
-  Q50_SCENARIO_TRY(t->get("min_confidence_hold", s.min_confidence_hold, kNonNegative));
+  Q50_SCENARIO_TRY(t->get("min_confidence_hold", s.min_confidence_hold, kUnit));
   Q50_SCENARIO_TRY(t->get_choice<PositionRule>("position_rule", s.rule, kRules));
   Q50_SCENARIO_TRY(
       t->get("max_position_fraction", s.max_abs_fraction, Bounds{0.0, 10.0, false, false}));
@@ -792,13 +868,14 @@ absl::Status read_risk(const Table& root, RiskLimits& r) {
   auto t = root.sub("risk");
   if (!t.ok()) return t.status();
   Q50_SCENARIO_TRY(t->check_keys());
-  Q50_SCENARIO_TRY(t->get("max_order_fraction", r.max_order_fraction, kPositive));
-  Q50_SCENARIO_TRY(t->get("max_exposure_fraction", r.max_exposure_fraction, kPositive));
-  Q50_SCENARIO_TRY(t->get("max_leverage", r.max_leverage, kPositive));
+  constexpr Bounds kFractionOfEquity{0.0, 100.0, true, false};
+  Q50_SCENARIO_TRY(t->get("max_order_fraction", r.max_order_fraction, kFractionOfEquity));
+  Q50_SCENARIO_TRY(t->get("max_exposure_fraction", r.max_exposure_fraction, kFractionOfEquity));
+  Q50_SCENARIO_TRY(t->get("max_leverage", r.max_leverage, kFractionOfEquity));
   Q50_SCENARIO_TRY(
       t->get("max_drawdown_fraction", r.max_drawdown_fraction, Bounds{0.0, 1.0, true, false}));
-  Q50_SCENARIO_TRY(t->get("min_order_qty", r.min_order_qty, kNonNegative));
-  return t->get("min_notional", r.min_notional, kNonNegative);
+  Q50_SCENARIO_TRY(t->get("min_order_qty", r.min_order_qty, Bounds{0.0, 4e6}));
+  return t->get("min_notional", r.min_notional, Bounds{0.0, 1e10});
 }
 
 // [exchange]
@@ -837,7 +914,13 @@ absl::Status read_instrument(const Table& ex, sim::Instrument& ins) {
       {"max_price", &ins.max_price_e8},      {"step_size", &ins.step_size_e8},
       {"min_qty", &ins.min_qty_e8},          {"max_qty", &ins.max_qty_e8},
       {"min_notional", &ins.min_notional_e8}};
-  for (const auto& [key, out] : fields) Q50_SCENARIO_TRY(t->get_decimal(key, *out, 0));
+  for (const auto& [key, out] : fields) {
+    const bool qty = key == "step_size" || key == "min_qty" || key == "max_qty";
+    const std::int64_t hi = qty ? limits::kMaxPositionE8
+                                : key == "min_notional" ? limits::kMaxNotionalE8
+                                                        : limits::kMaxPriceE8;
+    Q50_SCENARIO_TRY(t->get_decimal(key, *out, 0, hi));
+  }
   return t->get("apply_min_to_market", ins.apply_min_to_market);
 }
 
@@ -872,8 +955,8 @@ absl::Status read_venue_models(const Table& ex, std::uint64_t seed, sim::Exchang
   Q50_SCENARIO_TRY(lat->check_keys());
   TimestampNs constant_ns = 0;
   TimestampNs jitter_ns = 0;
-  Q50_SCENARIO_TRY(lat->get_duration("constant", constant_ns, kNonNegativeInt));
-  Q50_SCENARIO_TRY(lat->get_duration("jitter", jitter_ns, kNonNegativeInt));
+  Q50_SCENARIO_TRY(lat->get_duration("constant", constant_ns, IntBounds{0, limits::kMaxLatencyNs}));
+  Q50_SCENARIO_TRY(lat->get_duration("jitter", jitter_ns, IntBounds{0, limits::kMaxLatencyNs}));
   // Uniform on [constant, constant + jitter], drawn from the run's "latency" stream.
   c.latency = sim::LatencyModel::uniform(constant_ns, constant_ns + jitter_ns,
                                          q50::Prng(seed).fork("latency"));
@@ -891,8 +974,8 @@ absl::Status read_venue_models(const Table& ex, std::uint64_t seed, sim::Exchang
     Q50_SCENARIO_TRY(rate->require("max_orders"));
     Q50_SCENARIO_TRY(rate->require("window"));
   }
-  Q50_SCENARIO_TRY(rate->get("max_orders", c.rate_limit.max_orders, kPositiveInt));
-  return rate->get_duration("window", c.rate_limit.window_ns, kPositiveInt);
+  Q50_SCENARIO_TRY(rate->get("max_orders", c.rate_limit.max_orders, kOrderCount));
+  return rate->get_duration("window", c.rate_limit.window_ns, kDuration);
 }
 
 absl::Status read_exchange(const Table& root, Scenario& sc) {
@@ -904,8 +987,10 @@ absl::Status read_exchange(const Table& root, Scenario& sc) {
   c.account.initial_quote_e8 = 10'000 * q50::kFixedScale;
   Q50_SCENARIO_TRY(t->get_choice<sim::AccountMode>("account", c.account.mode, kAccounts));
   Q50_SCENARIO_TRY(t->get("margin_checks_quote", c.account.margin_checks_quote));
-  Q50_SCENARIO_TRY(t->get_decimal("initial_base", c.account.initial_base_e8, 0));
-  Q50_SCENARIO_TRY(t->get_decimal("initial_quote", c.account.initial_quote_e8, 0));
+  Q50_SCENARIO_TRY(t->get_decimal("initial_base", c.account.initial_base_e8, 0,
+                                   limits::kMaxInitialBaseE8));
+  Q50_SCENARIO_TRY(t->get_decimal("initial_quote", c.account.initial_quote_e8, 0,
+                                   limits::kMaxInitialQuoteE8));
   Q50_SCENARIO_TRY(read_instrument(*t, c.instrument));
   Q50_SCENARIO_TRY(read_venue_models(*t, sc.seed, c));
   if (absl::Status s = sim::validate_exchange_config(c); !s.ok()) {
@@ -1002,10 +1087,10 @@ absl::Status read_fault_window(const Table& t, Fault& f) {
     f.until = until;
   }
   TimestampNs duration_ns = 0;
-  Q50_SCENARIO_TRY(t.get_duration("duration", duration_ns, kPositiveInt));
+  Q50_SCENARIO_TRY(t.get_duration("duration", duration_ns, kDuration));
   if (t.has("duration")) f.duration_ns = duration_ns;
   std::int64_t count = 0;
-  Q50_SCENARIO_TRY(t.get("count", count, kPositiveInt));
+  Q50_SCENARIO_TRY(t.get("count", count, kBarCount));
   if (t.has("count")) {
     if (is_data_fault(f.kind) && (f.until || f.duration_ns)) {
       return t.error_at_key("count", "give count or until/duration, not both");
@@ -1024,23 +1109,27 @@ absl::Status read_fault_params(const Table& t, Fault& f) {
   Q50_SCENARIO_TRY(t.get_choice<sim::RejectCode>("reason", f.reason, kRejectCodes));
   Q50_SCENARIO_TRY(t.get("fill_fraction", f.fill_fraction, Bounds{0.0, 1.0, true, true}));
   if (f.kind == FaultKind::kLatencySpike) Q50_SCENARIO_TRY(t.require("latency"));
-  Q50_SCENARIO_TRY(t.get_duration("latency", f.latency_ns, kPositiveInt));
-  Q50_SCENARIO_TRY(t.get("max_orders", f.max_orders, kPositiveInt));
-  Q50_SCENARIO_TRY(t.get_duration("window", f.window_ns, kPositiveInt));
-  Q50_SCENARIO_TRY(t.get_duration("lag", f.lag_ns, kPositiveInt));
-  Q50_SCENARIO_TRY(t.get("copies", f.copies, kPositiveInt));
-  Q50_SCENARIO_TRY(t.get("delay_items", f.delay_items, kPositiveInt));
+  Q50_SCENARIO_TRY(t.get_duration("latency", f.latency_ns, kLatency));
+  Q50_SCENARIO_TRY(t.get("max_orders", f.max_orders, kOrderCount));
+  Q50_SCENARIO_TRY(t.get_duration("window", f.window_ns, kDuration));
+  Q50_SCENARIO_TRY(t.get_duration("lag", f.lag_ns, kDuration));
+  Q50_SCENARIO_TRY(t.get("copies", f.copies, IntBounds{1, limits::kMaxCopies}));
+  Q50_SCENARIO_TRY(t.get("delay_items", f.delay_items, IntBounds{1, limits::kMaxDelayItems}));
   Q50_SCENARIO_TRY(t.get_choice<SignalFailurePolicy>("policy", f.policy, kPolicies));
   if (f.kind == FaultKind::kClockSkew) Q50_SCENARIO_TRY(t.require("skew"));
-  Q50_SCENARIO_TRY(t.get_duration("skew", f.skew_ns, IntBounds{}));
+  Q50_SCENARIO_TRY(t.get_duration("skew", f.skew_ns,
+                                  IntBounds{-limits::kMaxLatencyNs, limits::kMaxLatencyNs}));
   if (f.kind == FaultKind::kClockSkew && f.skew_ns == 0)
     return t.bad("skew", "a non-zero duration");
-  return t.get_duration("restart_after", f.restart_after_ns, kNonNegativeInt);
+  return t.get_duration("restart_after", f.restart_after_ns, IntBounds{0, limits::kMaxDurationNs});
 }
 
 absl::Status read_faults(const Table& root, const std::string& path, Scenario& sc) {
   auto faults = root.tables("faults");
   if (!faults.ok()) return faults.status();
+  if (faults->size() > static_cast<std::size_t>(limits::kMaxFaults)) {
+    return root.bad("faults", fmt::format("at most {} [[faults]] tables", limits::kMaxFaults));
+  }
   for (const Table& t : *faults) {
     Q50_SCENARIO_TRY(t.check_keys());
     Q50_SCENARIO_TRY(t.require("kind"));
@@ -1202,6 +1291,7 @@ absl::Status read_venue(const Table& root, sim::VenueConfig& v) {
 
 // Document
 absl::StatusOr<toml::table> parse_toml(const std::string& path, std::string_view text) {
+  if (auto st = check_toml_depth(path, text); !st.ok()) return st;
   try {
     return toml::parse(text, std::string_view(path));
   } catch (const toml::parse_error& e) {
@@ -1248,6 +1338,12 @@ void collect_keys(const toml::table& t, const std::string& prefix, std::vector<s
 }  // namespace
 
 absl::StatusOr<Scenario> parse_scenario(const std::string& path, std::string_view text) {
+  text = strip_utf8_bom(text);
+  if (text.size() > kMaxConfigBytes) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: file too large ({} bytes; a scenario may have at most {})", path, text.size(),
+        kMaxConfigBytes));
+  }
   auto doc = parse_toml(path, text);
   if (!doc.ok()) return doc.status();
   return build(path, *doc);
@@ -1262,7 +1358,7 @@ absl::StatusOr<Scenario> scenario_from_toml(const std::string& path, const toml:
 }
 
 absl::StatusOr<Scenario> read_scenario(const std::string& path) {
-  auto text = read_file(path);
+  auto text = read_text_input(path, kMaxConfigBytes);
   if (!text.ok()) return text.status();
   return parse_scenario(path, *text);
 }
@@ -1283,7 +1379,7 @@ std::span<const std::string_view> scenario_known_keys() {
 
 absl::StatusOr<std::vector<std::string>> scenario_key_paths(const std::string& path,
                                                             std::string_view text) {
-  auto doc = parse_toml(path, text);
+  auto doc = parse_toml(path, strip_utf8_bom(text));
   if (!doc.ok()) return doc.status();
   std::vector<std::string> keys;
   collect_keys(*doc, "", keys);

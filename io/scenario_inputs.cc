@@ -1,12 +1,15 @@
 #include "io/scenario_inputs.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "core/limits.h"
 #include "fmt/format.h"
 #include "io/csv.h"
 #include "io/qlib_reader.h"
@@ -24,8 +27,10 @@ absl::StatusOr<std::string> expand(const std::string& path, const EnvLookup& env
   return expand_scenario_path(path, env);
 }
 
+// A column of prices or volumes, each in [lo, hi] (the simulator's domain, core/limits.h).
 absl::StatusOr<std::vector<double>> csv_column(const CsvTable& t, const std::string& name,
-                                               const std::vector<double>& fallback) {
+                                               const std::vector<double>& fallback, double lo,
+                                               double hi) {
   if (name.empty()) return fallback;
   auto col = t.require_column(name);
   if (!col.ok()) return col.status();
@@ -33,9 +38,34 @@ absl::StatusOr<std::vector<double>> csv_column(const CsvTable& t, const std::str
   for (std::size_t r = 0; r < t.rows(); ++r) {
     auto v = t.f64(r, *col);
     if (!v.ok()) return v.status();
+    if (!(*v >= lo && *v <= hi)) {
+      return t.field_error(r, *col, fmt::format("expected a value in [{}, {}]", lo, hi));
+    }
     out[r] = *v;
   }
   return out;
+}
+
+// high >= max(open, close) and low <= min(open, close) on every row.
+absl::Status check_ohlc(const CsvTable& t, const sim::CsvMarket& m,
+                        const std::vector<strategy::Bar>& bars) {
+  for (std::size_t r = 0; r < bars.size(); ++r) {
+    const strategy::Bar& b = bars[r];
+    if (b.high < std::max(b.open, b.close) && !m.high_column.empty()) {
+      return t.field_error(r, *t.find_column(m.high_column),
+                           fmt::format("high below max(open, close) = {}", std::max(b.open, b.close)));
+    }
+    if (b.low > std::min(b.open, b.close) && !m.low_column.empty()) {
+      return t.field_error(r, *t.find_column(m.low_column),
+                           fmt::format("low above min(open, close) = {}", std::min(b.open, b.close)));
+    }
+    if (b.high < b.low || b.high < std::max(b.open, b.close) || b.low > std::min(b.open, b.close)) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}:{}: open {}, high {}, low {}, close {}: need low <= open, close <= high", t.path(),
+          t.line(r), b.open, b.high, b.low, b.close));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<strategy::Bar>> load_csv_market(const sim::CsvMarket& m,
@@ -48,22 +78,29 @@ absl::StatusOr<std::vector<strategy::Bar>> load_csv_market(const sim::CsvMarket&
   if (!ts_col.ok()) return ts_col.status();
   auto ts = table->increasing_timestamps(*ts_col);
   if (!ts.ok()) return ts.status();
-  auto close = csv_column(*table, m.close_column, {});
+  auto close = csv_column(*table, m.close_column, {}, limits::kMinPrice, limits::kMaxPrice);
   if (!close.ok()) return close.status();
-  std::vector<std::vector<double>> ohlv;
-  const std::vector<double> unlimited(table->rows(), kUnlimitedVolume);
-  using Column = std::pair<const std::string*, const std::vector<double>*>;
-  for (const auto& [name, fallback] :
-       {Column{&m.open_column, &*close}, Column{&m.high_column, &*close},
-        Column{&m.low_column, &*close}, Column{&m.volume_column, &unlimited}}) {
-    auto col = csv_column(*table, *name, *fallback);
-    if (!col.ok()) return col.status();
-    ohlv.push_back(std::move(*col));
+  auto open = csv_column(*table, m.open_column, *close, limits::kMinPrice, limits::kMaxPrice);
+  if (!open.ok()) return open.status();
+  // Without high/low columns the bar's range is its open and close.
+  std::vector<double> top(close->size());
+  std::vector<double> bottom(close->size());
+  for (std::size_t i = 0; i < close->size(); ++i) {
+    top[i] = std::max((*open)[i], (*close)[i]);
+    bottom[i] = std::min((*open)[i], (*close)[i]);
   }
+  auto high = csv_column(*table, m.high_column, top, limits::kMinPrice, limits::kMaxPrice);
+  if (!high.ok()) return high.status();
+  auto low = csv_column(*table, m.low_column, bottom, limits::kMinPrice, limits::kMaxPrice);
+  if (!low.ok()) return low.status();
+  const std::vector<double> unlimited(table->rows(), kUnlimitedVolume);
+  auto volume = csv_column(*table, m.volume_column, unlimited, 0.0, limits::kMaxVolume);
+  if (!volume.ok()) return volume.status();
   std::vector<strategy::Bar> bars(table->rows());
   for (std::size_t i = 0; i < bars.size(); ++i) {
-    bars[i] = {(*ts)[i], ohlv[0][i], ohlv[1][i], ohlv[2][i], (*close)[i], ohlv[3][i]};
+    bars[i] = {(*ts)[i], (*open)[i], (*high)[i], (*low)[i], (*close)[i], (*volume)[i]};
   }
+  if (auto st = check_ohlc(*table, m, bars); !st.ok()) return st;
   return bars;
 }
 
@@ -79,6 +116,25 @@ absl::StatusOr<std::optional<std::vector<float>>> qlib_field(const sim::QlibMark
   auto s = load_qlib_field({dir, m.instrument, field, m.freq});
   if (!s.ok()) return s.status();
   return std::optional<std::vector<float>>(std::move(s->series));
+}
+
+// Why a bar read from qlib bins leaves the simulator's domain, or nullopt.
+std::optional<std::string> qlib_bar_problem(const strategy::Bar& b) {
+  const std::pair<const char*, double> prices[] = {
+      {"open", b.open}, {"high", b.high}, {"low", b.low}, {"close", b.close}};
+  for (const auto& [name, v] : prices) {
+    if (!(v >= limits::kMinPrice && v <= limits::kMaxPrice)) {
+      return fmt::format("{} {} is outside [{}, {}]", name, v, limits::kMinPrice, limits::kMaxPrice);
+    }
+  }
+  if (!(b.volume >= 0 && b.volume <= limits::kMaxVolume)) {
+    return fmt::format("volume {} is outside [0, {}]", b.volume, limits::kMaxVolume);
+  }
+  if (b.high < std::max(b.open, b.close) || b.low > std::min(b.open, b.close)) {
+    return fmt::format("open {}, high {}, low {}, close {}: need low <= open, close <= high",
+                       b.open, b.high, b.low, b.close);
+  }
+  return std::nullopt;
 }
 
 // The instrument's calendar rows (qlib's D.features restriction) with a finite close.
@@ -111,6 +167,11 @@ absl::StatusOr<std::vector<strategy::Bar>> load_qlib_market(const sim::QlibMarke
     if (!std::isfinite(close)) continue;
     bars.push_back({(*calendar)[row], value(0, row, close), value(1, row, close),
                     value(2, row, close), close, value(4, row, kUnlimitedVolume)});
+    if (auto why = qlib_bar_problem(bars.back())) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}/features/{}: the bar of {} (calendar line {}): {}", *dir, m.instrument,
+          format_timestamp(bars.back().ts_ns), row + 1, *why));
+    }
   }
   return bars;
 }
@@ -155,6 +216,27 @@ std::optional<std::string> missing_reference_data(const sim::Scenario& sc, const
     }
   }
   return std::nullopt;
+}
+
+std::vector<std::string> scenario_input_paths(const sim::Scenario& sc, const EnvLookup& env) {
+  std::vector<std::string> out{sc.path};
+  const auto add = [&](const std::string& path) {
+    auto expanded = expand(path, env);
+    out.push_back(expanded.ok() ? *expanded : path);
+  };
+  if (sc.market.source == sim::MarketSourceKind::kCsv) add(sc.market.csv->path);
+  if (sc.signals.source == sim::SignalSourceKind::kFile) add(sc.signals.file->path);
+  if (sc.market.source == sim::MarketSourceKind::kQlib) {
+    const sim::QlibMarket& q = *sc.market.qlib;
+    auto dir = expand(q.dir, env);
+    const std::string d = dir.ok() ? *dir : q.dir;
+    out.push_back(fmt::format("{}/calendars/{}.txt", d, q.freq));
+    out.push_back(d + "/instruments/all.txt");
+    for (const char* f : {"open", "high", "low", "close", "volume"}) {
+      out.push_back(fmt::format("{}/features/{}/{}.{}.bin", d, q.instrument, f, q.freq));
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<ScenarioSources> read_scenario_sources(const sim::Scenario& sc,

@@ -6,7 +6,9 @@
 // over the loaded market. Paths that start with a "${NAME}" placeholder are expanded from an
 // environment lookup (the CLI's: the process environment).
 //
-// A csv market without open/high/low columns uses the close for them; without a volume column
+// A csv market without an open column uses the close for it, without high/low columns the
+// larger/smaller of open and close; every price must lie in [1e-6, 1e9] with low <= open, close
+// <= high, every volume in [0, 1e10] (core/limits.h); without a volume column
 // (or qlib without volume.bin) every bar has unlimited volume (1e9 base units, far inside the
 // venue's int64 e8 range and above any order the library places). A qlib market keeps the
 // instrument's calendar rows with a finite close (qlib's D.features restriction).
@@ -34,6 +36,15 @@ EnvLookup process_env();
 // not exist: a message saying which. nullopt when every such path is present (or none is used).
 std::optional<std::string> missing_reference_data(const sim::Scenario& scenario,
                                                   const EnvLookup& env);
+
+// Every file the scenario reads: the scenario itself and, for the sources it selects, the csv
+// market, the signal file, the qlib calendar, instruments and feature bins (placeholders
+// expanded where they can be). A run refuses to write over any of them.
+std::vector<std::string> scenario_input_paths(const sim::Scenario& scenario, const EnvLookup& env);
+
+// The files `q50sim run --out DIR` writes into DIR.
+inline const std::vector<std::string> kScenarioOutputs = {"bars.csv", "trades.csv", "journal.txt",
+                                                          "metrics.json", "report.html"};
 
 // What the scenario's sources read from disk, before the run's range is cut: the whole csv or
 // qlib market (empty for a synthetic one) and the signal file's rows (signal_rows holds only

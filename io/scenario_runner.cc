@@ -11,6 +11,7 @@
 #include "io/run_csv.h"
 #include "io/output_set.h"
 #include "io/run_report.h"
+#include "io/series_spill.h"
 #include "nlohmann/json.hpp"
 #include "sim/scenario_run.h"
 
@@ -58,6 +59,26 @@ class RunFilesSink final : public ports::Sink {
   sim::SeriesCollector& series_;
   bool progress_;
   std::int64_t records_ = 0;
+};
+
+// The readable journal, line by line into its staged file (through the file's own buffer).
+class JournalFile final : public sim::JournalTextSink {
+ public:
+  explicit JournalFile(StagedFile& file) : file_(file) { buf_.reserve(kFlushBytes + 256); }
+  void line(std::string_view text) override {
+    buf_ += text;
+    buf_ += '\n';
+    if (buf_.size() >= kFlushBytes) flush();
+  }
+  void flush() {
+    file_.write(buf_);
+    buf_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kFlushBytes = std::size_t{1} << 16;
+  StagedFile& file_;
+  std::string buf_;
 };
 
 std::string hex16(std::uint64_t v) { return fmt::format("{:016x}", v); }
@@ -134,21 +155,38 @@ absl::StatusOr<ScenarioRunResult> run_scenario(const sim::Scenario& sc, const st
   if (options.seed) sim::apply_seed(scenario, *options.seed);
   auto inputs = load_scenario_inputs(scenario, options.env);
   if (!inputs.ok()) return inputs.status();
-  auto out = OutputSet::open(out_dir);
+  OutputOptions output_options;
+  output_options.inputs = scenario_input_paths(scenario, options.env);
+  auto out = OutputSet::open(out_dir, output_options);
   if (!out.ok()) return out.status();
-  auto bars = out->stage("bars.csv");
-  if (!bars.ok()) return bars.status();
-  auto trades = out->stage("trades.csv");
-  if (!trades.ok()) return trades.status();
+  StagedFile* files[3] = {};
+  for (const auto& [name, slot] :
+       {std::pair{"bars.csv", &files[0]}, {"trades.csv", &files[1]}, {"journal.txt", &files[2]}}) {
+    auto f = out->stage(name);
+    if (!f.ok()) return f.status();
+    *slot = *f;
+  }
+  auto records = SeriesSpill::create();
+  if (!records.ok()) return records.status();
   const bool progress = options.progress && isatty(STDERR_FILENO) != 0;
-  sim::SeriesCollector series(scenario);
-  RunFilesSink sink(**bars, **trades, series, progress);
-  const sim::ScenarioRun run = sim::simulate(scenario, *inputs, sink, true);
+  sim::SeriesCollector series(scenario, **records);
+  RunFilesSink sink(*files[0], *files[1], series, progress);
+  JournalFile journal(*files[2]);
+  const sim::ScenarioRun run = sim::simulate(scenario, *inputs, sink, true, &journal);
   sink.flush();
+  journal.flush();
   if (progress) std::fputc('\n', stderr);
-  const RunSeries finished = series.finish(run.summary, options.version);
+  if (!run.summary.stopped.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: scenario '{}' left the simulator's range and stopped {} (core/limits.h; nothing "
+        "was written)",
+        scenario.path, scenario.name, run.summary.stopped));
+  }
+  if (auto st = (*records)->finish_writing(); !st.ok()) return st;
+  const RunEvents events = series.finish(run.summary, options.version);
   ScenarioRunResult result;
-  fill_result(scenario, run.summary, compute_run_metrics(finished, MetricsOptions{}), result);
+  fill_result(scenario, run.summary, compute_run_metrics(**records, events, MetricsOptions{}),
+              result);
   result.failures = sim::failed_assertions(
       scenario.assertions, {result.summary, result.metrics, result.final_equity});
   if (scenario.assertions.deterministic || options.force_deterministic_check) {
@@ -158,11 +196,10 @@ absl::StatusOr<ScenarioRunResult> run_scenario(const sim::Scenario& sc, const st
                                             hex16(run.summary.fingerprint), hex16(again)));
     }
   }
-  for (const auto& [name, content] :
-       {std::pair<std::string_view, std::string>{"journal.txt", run.journal_text},
-        {"metrics.json", scenario_metrics_json(result)},
-        {"report.html", render_report_html(finished, result.metrics)}}) {
-    if (auto st = out->put(name, content); !st.ok()) return st;
+  if (auto st = out->put("metrics.json", scenario_metrics_json(result)); !st.ok()) return st;
+  if (auto st = out->put("report.html", render_report_html(**records, events, result.metrics));
+      !st.ok()) {
+    return st;
   }
   if (auto st = out->commit(); !st.ok()) return st;
   return result;

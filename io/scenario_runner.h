@@ -13,8 +13,10 @@
 //                 "assertions" (each failure)
 //   report.html   render_report_html
 //
-// Memory: the run's RunSeries (for metrics.json/report.html) and the readable journal hold
-// one entry per bar, about 200 bytes a bar; the CSV files stream.
+// Memory does not grow with the run: the CSV files and the journal stream to their staged
+// files, the per-bar and per-trade records the metrics and the report need go to a temporary
+// file (io/series_spill.h) read back in passes, and only the signal-to-order latencies (8
+// bytes per order) and the reject counts stay in memory.
 
 #include <cstdint>
 #include <optional>

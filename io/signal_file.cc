@@ -22,19 +22,6 @@ bool iequals(std::string_view a, std::string_view b) {
                                             [&](char x, char y) { return lower(x) == lower(y); });
 }
 
-absl::Status check_header(const CsvTable& t) {
-  const auto& h = t.header();
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (h[i] == h[j]) {
-        return absl::InvalidArgumentError(fmt::format(
-            "{}:1: column '{}' appears twice (fields {} and {})", t.path(), h[i], j + 1, i + 1));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::size_t> key_column(const CsvTable& t, std::string& name) {
   const auto dt = t.find_column("datetime");
   const auto ts = t.find_column("timestamp");
@@ -160,7 +147,6 @@ absl::Status require_columns(const CsvTable& t, const SignalFileOptions& o) {
 }
 
 absl::StatusOr<SignalFile> from_table(const CsvTable& t, const SignalFileOptions& o) {
-  if (auto st = check_header(t); !st.ok()) return st;
   SignalFile f;
   f.path = t.path();
   auto key = key_column(t, f.key_column);

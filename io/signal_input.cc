@@ -5,65 +5,83 @@
 #include <utility>
 
 #include "fmt/format.h"
-#include "io/csv.h"
 
 namespace q50::io {
-namespace {
 
-absl::StatusOr<SignalInputTable> from_table(const CsvTable& t) {
-  constexpr std::array<std::string_view, 6> kColumns = {
-      "timestamp", "q10", "q50", "q90", "vol_risk", "vol_raw_momentum"};
-  std::array<std::size_t, kColumns.size()> col{};
+absl::StatusOr<SignalInputReader> SignalInputReader::open(const std::string& path) {
+  auto csv = CsvReader::open(path);
+  if (!csv.ok()) return csv.status();
+  SignalInputReader r(*std::move(csv));
+  constexpr std::array<std::string_view, 6> kColumns = {"timestamp", "q10",      "q50",
+                                                        "q90",       "vol_risk", "vol_raw_momentum"};
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
-    auto c = t.require_column(kColumns[i]);
+    auto c = r.reader_.require_column(kColumns[i]);
     if (!c.ok()) return c.status();
-    col[i] = *c;
+    r.col_[i] = *c;
   }
-  if (t.rows() == 0) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}:2: no data rows after the header (expected at least one bar)", t.path()));
-  }
-  SignalInputTable out;
-  auto ts = t.increasing_timestamps(col[0]);
-  if (!ts.ok()) return ts.status();
-  out.timestamp = *std::move(ts);
-
-  const std::size_t n = t.rows();
-  for (auto* v : {&out.q10, &out.q50, &out.q90}) v->reserve(n);
-  out.vol_risk.reserve(n);
-  out.vol_raw_momentum.reserve(n);
-  for (std::size_t r = 0; r < n; ++r) {
-    std::array<double, 3> q{};
-    for (std::size_t k = 0; k < 3; ++k) {
-      auto v = t.f64(r, col[1 + k], FloatPolicy::kFinite);
-      if (!v.ok()) return v.status();
-      q[k] = *v;
-    }
-    auto vol_risk = t.f32(r, col[4], FloatPolicy::kFinite);
-    if (!vol_risk.ok()) return vol_risk.status();
-    auto momentum = t.f32(r, col[5], FloatPolicy::kFinite);
-    if (!momentum.ok()) return momentum.status();
-    out.q10.push_back(q[0]);
-    out.q50.push_back(q[1]);
-    out.q90.push_back(q[2]);
-    out.vol_risk.push_back(*vol_risk);
-    out.vol_raw_momentum.push_back(*momentum);
-  }
-  return out;
+  return r;
 }
 
-}  // namespace
+absl::StatusOr<bool> SignalInputReader::next(TimestampNs& ts_ns, SignalInputs& row) {
+  auto more = reader_.next();
+  if (!more.ok()) return more.status();
+  if (!*more) {
+    if (rows_ > 0) return false;
+    return absl::InvalidArgumentError(fmt::format(
+        "{}:2: no data rows after the header (expected at least one bar)", reader_.path()));
+  }
+  auto ts = reader_.timestamp(col_[0]);
+  if (!ts.ok()) return ts.status();
+  if (last_ts_ns_ && *ts <= *last_ts_ns_) {
+    return reader_.field_error(
+        col_[0], fmt::format("{} timestamp; line {} has '{}'",
+                             *ts == *last_ts_ns_ ? "duplicate" : "out-of-order", last_line_,
+                             last_ts_text_));
+  }
+  double q[3] = {};
+  for (std::size_t k = 0; k < 3; ++k) {
+    auto v = reader_.f64(col_[1 + k], FloatPolicy::kFinite);
+    if (!v.ok()) return v.status();
+    q[k] = *v;
+  }
+  auto vol_risk = reader_.f32(col_[4], FloatPolicy::kFinite);
+  if (!vol_risk.ok()) return vol_risk.status();
+  auto momentum = reader_.f32(col_[5], FloatPolicy::kFinite);
+  if (!momentum.ok()) return momentum.status();
+  ts_ns = *ts;
+  row = {q[0], q[1], q[2], *vol_risk, *momentum};
+  last_ts_ns_ = *ts;
+  last_ts_text_.assign(reader_.field(col_[0]));
+  last_line_ = reader_.line();
+  ++rows_;
+  return true;
+}
+
+absl::Status SignalInputReader::rewind() {
+  if (auto st = reader_.rewind(); !st.ok()) return st;
+  rows_ = 0;
+  last_ts_ns_.reset();
+  return absl::OkStatus();
+}
 
 absl::StatusOr<SignalInputTable> read_signal_input(const std::string& path) {
-  auto t = CsvTable::read(path);
-  if (!t.ok()) return t.status();
-  return from_table(*t);
-}
-
-absl::StatusOr<SignalInputTable> parse_signal_input(std::string name, std::string content) {
-  auto t = CsvTable::parse(std::move(name), std::move(content));
-  if (!t.ok()) return t.status();
-  return from_table(*t);
+  auto reader = SignalInputReader::open(path);
+  if (!reader.ok()) return reader.status();
+  SignalInputTable out;
+  TimestampNs ts = 0;
+  SignalInputs row{};
+  while (true) {
+    auto more = reader->next(ts, row);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    out.timestamp.push_back(ts);
+    out.q10.push_back(row.q10);
+    out.q50.push_back(row.q50);
+    out.q90.push_back(row.q90);
+    out.vol_risk.push_back(row.vol_risk);
+    out.vol_raw_momentum.push_back(row.vol_raw_momentum);
+  }
+  return out;
 }
 
 }  // namespace q50::io

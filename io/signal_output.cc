@@ -1,38 +1,69 @@
 #include "io/signal_output.h"
 
-#include <string>
-#include <vector>
+#include <charconv>
+#include <cstdint>
 
 #include "core/check.h"
-#include "io/csv.h"
+#include "core/number_format.h"
 
 namespace q50::io {
+namespace {
+
+constexpr std::size_t kFlushBytes = std::size_t{1} << 16;
+
+}  // namespace
+
+SignalRowWriter::SignalRowWriter(StagedFile& file) : file_(file) {
+  buf_.reserve(kFlushBytes + 4096);
+  buf_ += "timestamp";
+  for (const auto& c : signal_columns()) {
+    buf_ += ',';
+    buf_ += c.name;
+  }
+  buf_ += '\n';
+}
+
+void SignalRowWriter::add(TimestampNs ts_ns, const SignalRow& row) {
+  append_timestamp(buf_, ts_ns);
+  for (const auto& c : signal_columns()) {
+    buf_ += ',';
+    const double v = c.value(row);
+    switch (c.kind) {
+      case SignalColumnKind::kFloat64:
+        append_py_repr(buf_, v);
+        break;
+      case SignalColumnKind::kInt: {
+        char digits[24];
+        const auto res = std::to_chars(digits, digits + sizeof digits, static_cast<std::int64_t>(v));
+        buf_.append(digits, res.ptr);
+        break;
+      }
+      case SignalColumnKind::kBool:
+        buf_ += v != 0.0 ? '1' : '0';
+        break;
+    }
+  }
+  buf_ += '\n';
+  if (buf_.size() >= kFlushBytes) flush();
+}
+
+void SignalRowWriter::flush() {
+  file_.write(buf_);
+  buf_.clear();
+}
 
 absl::Status write_signal_rows(const std::string& path, std::span<const TimestampNs> ts_ns,
-                               std::span<const SignalRow> rows) {
+                               std::span<const SignalRow> rows, const OutputOptions& options) {
   Q50_CHECK(ts_ns.size() == rows.size(), "one timestamp per signal row");
-  std::vector<std::string> header{"timestamp"};
-  for (const auto& c : signal_columns()) header.emplace_back(c.name);
-  CsvWriter w(header, rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    w.timestamp(ts_ns[i]);
-    for (const auto& c : signal_columns()) {
-      const double v = c.value(rows[i]);
-      switch (c.kind) {
-        case SignalColumnKind::kFloat64:
-          w.f64(v);
-          break;
-        case SignalColumnKind::kInt:
-          w.i64(static_cast<std::int64_t>(v));
-          break;
-        case SignalColumnKind::kBool:
-          w.boolean(v != 0.0);
-          break;
-      }
-    }
-    w.end_row();
+  auto set = OutputSet::open_file(path, options);
+  if (!set.ok()) return set.status();
+  auto file = set->stage_file();
+  if (!file.ok()) return file.status();
+  {
+    SignalRowWriter writer(**file);
+    for (std::size_t i = 0; i < rows.size(); ++i) writer.add(ts_ns[i], rows[i]);
   }
-  return w.commit(path);
+  return set->commit();
 }
 
 }  // namespace q50::io

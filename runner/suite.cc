@@ -3,16 +3,20 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
+#include <bit>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
-#include <thread>
 #include <utility>
 
 #include "fmt/format.h"
 #include "io/atomic_file.h"
 #include "io/scenario_file.h"
+#include "runner/child_process.h"
 
 namespace q50::runner {
 namespace {
@@ -53,8 +57,8 @@ std::string first_difference(const std::string& name, std::string_view expected,
 }
 
 absl::StatusOr<std::string> output_file(const fs::path& out, std::string_view name,
-                                        const io::ScenarioRunResult& r) {
-  if (name == "fingerprint.txt") return fmt::format("{:016x}\n", r.summary.fingerprint);
+                                        std::uint64_t fingerprint) {
+  if (name == "fingerprint.txt") return fmt::format("{:016x}\n", fingerprint);
   return io::read_file((out / name).string());
 }
 
@@ -64,11 +68,12 @@ void fail(SuiteEntry& e, std::string message) {
 }
 
 // Compares (or with update rewrites) the golden folder of one scenario that ran.
-void check_golden(const SuiteOptions& o, const fs::path& out, SuiteEntry& e) {
+void check_golden(const SuiteOptions& o, const fs::path& out, std::uint64_t fingerprint,
+                  SuiteEntry& e) {
   const fs::path golden = fs::path(o.golden) / e.stem;
   bool changed = false;
   for (const std::string_view name : kGoldenFiles) {
-    auto actual = output_file(out, name, e.result);
+    auto actual = output_file(out, name, fingerprint);
     if (!actual.ok()) return fail(e, std::string(actual.status().message()));
     const std::string path = (golden / name).string();
     auto expected = io::read_file(path);
@@ -108,32 +113,153 @@ void run_entry(const SuiteOptions& o, const fs::path& work, SuiteEntry& e) {
   auto result = io::run_scenario(*scenario, out.string(), options);
   if (!result.ok()) return fail(e, std::string(result.status().message()));
   e.ran = true;
-  e.result = std::move(*result);
-  for (const std::string& f : e.result.failures) fail(e, "assertion failed: " + f);
+  const io::ScenarioRunResult& r = *result;
+  e.figures = {r.summary.bars,  r.summary.fills,   r.final_equity - r.initial_equity,
+               r.metrics.total.returns.sharpe_ratio, r.fault_windows, r.faults_recovered};
+  for (const std::string& f : r.failures) fail(e, "assertion failed: " + f);
   if (e.outcome == SuiteOutcome::kFail) return;
-  if (!o.golden.empty()) check_golden(o, out, e);
+  if (!o.golden.empty()) check_golden(o, out, r.summary.fingerprint, e);
 }
 
-void run_all(const SuiteOptions& o, const fs::path& work, std::vector<SuiteEntry>& entries) {
-  std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < entries.size(); i = next++) run_entry(o, work, entries[i]);
-  };
-  std::vector<std::thread> threads;
-  const std::size_t n = std::min(o.jobs, entries.size());
-  for (std::size_t t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
+// A child's entry as bytes for the pipe, and back.
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xffU);
 }
+
+std::string encode_entry(const SuiteEntry& e) {
+  std::string out;
+  out += static_cast<char>(e.outcome);
+  out += static_cast<char>(e.ran ? 1 : 0);
+  const SuiteFigures& f = e.figures;
+  for (const std::int64_t v : {f.bars, f.fills, f.fault_windows, f.faults_recovered}) {
+    put_u64(out, static_cast<std::uint64_t>(v));
+  }
+  for (const double v : {f.pnl, f.sharpe}) put_u64(out, std::bit_cast<std::uint64_t>(v));
+  put_u64(out, e.messages.size());
+  for (const std::string& m : e.messages) {
+    put_u64(out, m.size());
+    out += m;
+  }
+  return out;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool u64(std::uint64_t& v) {
+    if (in_.size() < 8) return false;
+    v = 0;
+    for (int i = 0; i < 8; ++i) {
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[static_cast<std::size_t>(i)]))
+           << (8 * i);
+    }
+    in_.remove_prefix(8);
+    return true;
+  }
+  bool bytes(std::size_t n, std::string& out) {
+    if (in_.size() < n) return false;
+    out.assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
+  bool done() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+};
+
+bool decode_entry(std::string_view in, SuiteEntry& e) {
+  if (in.size() < 2 || static_cast<unsigned char>(in[0]) > 3) return false;
+  e.outcome = static_cast<SuiteOutcome>(in[0]);
+  e.ran = in[1] != 0;
+  Reader r(in.substr(2));
+  std::uint64_t v[6];
+  for (std::uint64_t& x : v) {
+    if (!r.u64(x)) return false;
+  }
+  e.figures = {static_cast<std::int64_t>(v[0]), static_cast<std::int64_t>(v[1]),
+               std::bit_cast<double>(v[4]),     std::bit_cast<double>(v[5]),
+               static_cast<std::int64_t>(v[2]), static_cast<std::int64_t>(v[3])};
+  std::uint64_t n = 0;
+  if (!r.u64(n)) return false;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::uint64_t size = 0;
+    std::string m;
+    if (!r.u64(size) || !r.bytes(static_cast<std::size_t>(size), m)) return false;
+    e.messages.push_back(std::move(m));
+  }
+  return r.done();
+}
+
+// A scenario whose child was killed may have left staged files in its golden folder (it was
+// updating it): they carry the child's pid in their names (io/output_set.h).
+void remove_leftovers(const SuiteOptions& o, const SuiteEntry& e, int pid) {
+  if (!o.update || o.golden.empty()) return;
+  const std::string marker = fmt::format(".q50sim-{}-", pid);
+  std::error_code ec;
+  for (fs::directory_iterator it(fs::path(o.golden) / e.stem, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code ignored;
+    if (name.find(marker) != std::string::npos) fs::remove(it->path(), ignored);
+  }
+}
+
+void collect(const SuiteOptions& o, const ChildLimits& limits, const ChildResult& c,
+             SuiteEntry& e) {
+  e.seconds = c.seconds;
+  if (c.kind == ChildResult::Kind::kExited && c.exit_code == 0) {
+    SuiteEntry decoded;
+    if (decode_entry(c.output, decoded)) {
+      e.outcome = decoded.outcome;
+      e.ran = decoded.ran;
+      e.figures = decoded.figures;
+      e.messages = std::move(decoded.messages);
+      return;
+    }
+    return fail(e, "its process reported a result that could not be read");
+  }
+  remove_leftovers(o, e, c.pid);
+  fail(e, describe_failure(c, limits));
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop(int sig) { g_stop = sig; }
+
+// The suite's handlers for a scope: a signal stops the children and the suite cleans up
+// before the process ends with it.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    g_stop = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &action, &old_[i]);
+  }
+  ~StopOnSignal() {
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &old_[i], nullptr);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction old_[std::size(kSignals)] {};
+};
 
 absl::StatusOr<std::vector<SuiteEntry>> list_scenarios(const std::string& dir) {
   std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return absl::UnavailableError(fmt::format("{}: not a directory of scenarios", dir));
+  }
   std::vector<SuiteEntry> entries;
-  for (const auto& item : fs::directory_iterator(dir, ec)) {
-    if (item.path().extension() != ".toml") continue;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".toml") continue;
     SuiteEntry e;
-    e.stem = item.path().stem().string();
-    e.path = item.path().string();
+    e.stem = it->path().stem().string();
+    e.path = it->path().string();
     entries.push_back(std::move(e));
   }
   if (ec) return absl::UnavailableError(fmt::format("{}: cannot list: {}", dir, ec.message()));
@@ -141,6 +267,16 @@ absl::StatusOr<std::vector<SuiteEntry>> list_scenarios(const std::string& dir) {
             [](const SuiteEntry& a, const SuiteEntry& b) { return a.stem < b.stem; });
   if (entries.empty()) return absl::NotFoundError(fmt::format("{}: no *.toml scenario", dir));
   return entries;
+}
+
+absl::StatusOr<fs::path> make_work_dir() {
+  std::error_code ec;
+  std::string pattern = (fs::temp_directory_path(ec) / "q50sim-suite-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return absl::UnavailableError(
+        fmt::format("{}: cannot create the suite's work folder: {}", pattern, std::strerror(errno)));
+  }
+  return fs::path(pattern);
 }
 
 }  // namespace
@@ -167,16 +303,36 @@ std::size_t SuiteReport::count(SuiteOutcome outcome) const {
 absl::StatusOr<SuiteReport> run_suite(const SuiteOptions& options) {
   auto entries = list_scenarios(options.dir);
   if (!entries.ok()) return entries.status();
-  std::error_code ec;
-  const fs::path work =
-      fs::temp_directory_path(ec) / fmt::format("q50sim-suite-{}", static_cast<long long>(::getpid()));
+  auto work = make_work_dir();
+  if (!work.ok()) return work.status();
+  const ChildLimits limits{options.timeout_seconds, options.memory_bytes};
   const auto start = std::chrono::steady_clock::now();
-  run_all(options, work, *entries);
+  std::vector<ChildResult> children;
+  {
+    const StopOnSignal stop;
+    children = run_in_children(
+        entries->size(), options.jobs, limits,
+        [&](std::size_t i) {
+          SuiteEntry e = (*entries)[i];
+          run_entry(options, *work, e);
+          return encode_entry(e);
+        },
+        &g_stop);
+    std::error_code ec;
+    fs::remove_all(*work, ec);
+    if (g_stop != 0) {
+      const int sig = g_stop;
+      std::signal(sig, SIG_DFL);
+      std::raise(sig);
+    }
+  }
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    collect(options, limits, children[i], (*entries)[i]);
+  }
   SuiteReport report;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.jobs = options.jobs;
   report.entries = std::move(*entries);
-  fs::remove_all(work, ec);
   return report;
 }
 
@@ -190,12 +346,11 @@ std::string format_suite_report(const SuiteReport& report) {
                          "-", result);
       continue;
     }
-    const io::ScenarioRunResult& r = e.result;
+    const SuiteFigures& r = e.figures;
     const std::string faults =
         r.fault_windows == 0 ? "-" : fmt::format("{}/{}", r.faults_recovered, r.fault_windows);
-    out += fmt::format("{:<32} {:>7} {:>7} {:>12.2f} {:>8.3f} {:>7}  {}\n", e.stem, r.summary.bars,
-                       r.summary.fills, r.final_equity - r.initial_equity,
-                       r.metrics.total.returns.sharpe_ratio, faults, result);
+    out += fmt::format("{:<32} {:>7} {:>7} {:>12.2f} {:>8.3f} {:>7}  {}\n", e.stem, r.bars,
+                       r.fills, r.pnl, r.sharpe, faults, result);
   }
   for (const SuiteEntry& e : report.entries) {
     if (e.messages.empty() || e.outcome == SuiteOutcome::kUpdated) continue;

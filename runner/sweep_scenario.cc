@@ -150,10 +150,21 @@ store::RunRecord ScenarioBase::run_point(std::int64_t point, std::span<const Ass
     fail_record(record, inputs.status());
     return record;
   }
-  sim::SeriesCollector series(*scenario);
+  // A point's records stay in memory: sweeps run many short runs at once, and `q50sim run`
+  // (which spills them to a file) gives the same metrics bit for bit.
+  RunSeries records;
+  RunSeriesWriter writer(records, true);
+  sim::SeriesCollector series(*scenario, writer);
   const sim::ScenarioRun run = sim::simulate(*scenario, *inputs, series, false);
-  const RunSeries finished = series.finish(run.summary, version);
-  const RunMetrics metrics = compute_run_metrics(finished, MetricsOptions{});
+  if (!run.summary.stopped.empty()) {
+    fail_record(record, absl::InvalidArgumentError(fmt::format(
+                            "the run left the simulator's range and stopped {} (core/limits.h)",
+                            run.summary.stopped)));
+    return record;
+  }
+  const RunEvents events = series.finish(run.summary, version);
+  const RunMetrics metrics =
+      compute_run_metrics(RunSeriesRecords(records), events, MetricsOptions{});
   record.fingerprint = run.summary.fingerprint;
   add_scenario_metrics(metrics, run.summary, record);
   std::vector<std::string> failures = sim::failed_assertions(

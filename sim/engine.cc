@@ -12,10 +12,12 @@
 
 #include "core/check.h"
 #include "core/fixed_point.h"
+#include "fmt/format.h"
 #include "sim/event_queue.h"
 #include "sim/faulty_feed.h"
 #include "sim/faulty_venue.h"
 #include "core/prng.h"
+#include "sim/range_guard.h"
 #include "sim/sim_venue.h"
 #include "checkpoint/strategy_state.h"
 
@@ -90,6 +92,8 @@ class Engine::Simulation final : public FeedTarget {
   void crash(std::size_t fault);
   void restart(std::size_t fault);
   bool mirror_matches() const;
+  double mirror_tolerance(double amount) const;
+  void stop(const std::string& why);
   void check_invariants();
   void check_mirror();
   void finish();
@@ -131,6 +135,11 @@ class Engine::Simulation final : public FeedTarget {
   runtime::OrderLog crash_log_;
   std::size_t restarting_fault_ = FaultSchedule::kNone;
   std::int64_t strategy_bars_ = 0;
+
+  // Rounding the strategy's double cash mirror may have accumulated since it last took the
+  // venue's balances: 2^-52 of every amount added to it (quote).
+  double mirror_error_ = 0;
+  bool stopped_ = false;  // a value left the domain: see EngineSummary::stopped
 };
 
 Engine::Simulation::Simulation(EngineConfig& config, Journal& text, ports::MarketSource& market,
@@ -168,7 +177,18 @@ void Engine::Simulation::schedule(const std::vector<VenueEvent>& events) {
   }
 }
 
+// The run ends here: the next step would leave the range the venue is exact in.
+void Engine::Simulation::stop(const std::string& why) {
+  if (stopped_) return;
+  stopped_ = true;
+  summary_.stopped = fmt::format("at {}, after {} bars: {}", format_timestamp(queue_.now_ns()),
+                                 summary_.bars, why);
+}
+
 void Engine::Simulation::on_market_bar(const strategy::Bar& bar) {
+  if (auto why = bar_out_of_range(bar)) return stop(*why);
+  const Bar venue_bar = to_venue_bar(bar);
+  if (auto why = account_out_of_range(sim_venue_.exchange(), venue_bar)) return stop(*why);
   const std::int64_t index = bar_index_++;
   if (faults_) {
     const FaultSchedule::Changes changes = faults_->on_bar(index, bar.ts_ns, queue_.now_ns());
@@ -178,7 +198,6 @@ void Engine::Simulation::on_market_bar(const strategy::Bar& bar) {
   ++summary_.bars;
   has_bar_ = true;
   last_bar_ts_ns_ = bar.ts_ns;
-  const Bar venue_bar = to_venue_bar(bar);
   mark_e8_ = venue_bar.close_e8;
   answers_.clear();
   if (faulty_venue_) {
@@ -257,8 +276,10 @@ void Engine::Simulation::execute_one(const runtime::Command& command) {
           },
           [&](const runtime::Reconciled& c) {
             faults_->journal('R', FaultSchedule::kNone, c.ts_ns, c.base_e8);
+            mirror_error_ = 0;  // the mirror took the venue's balances
           },
           [&](const runtime::Anomaly& c) {
+            if (c.out_of_range) return stop(c.what);
             Q50_CHECK(false, ("the runtime saw a venue anomaly: " + c.what).c_str());
           },
       },
@@ -269,6 +290,9 @@ void Engine::Simulation::execute_one(const runtime::Command& command) {
 void Engine::Simulation::send(const runtime::SendOrder& order) {
   Q50_CHECK(!sent_.active, "the runtime sent a second order while one is in flight");
   const OrderRequest& r = order.request;
+  if (auto why = order_out_of_range(sim_venue_.exchange(), r.side == Side::kBuy, r.qty_e8)) {
+    return stop(*why);
+  }
   sent_ = {true, order.client_id, r.qty_e8, 0, 0, order.decided_ts_ns, r.side == Side::kBuy};
   ++summary_.orders;
   journal_.append(
@@ -320,6 +344,10 @@ void Engine::Simulation::world_books(const VenueEvent& event) {
                       "fill quantities do not add up to the order");
             sent_.filled_e8 = f.filled_qty_e8;
             const TradeCosts<std::int64_t> costs{f.notional_e8, f.fee_e8, f.slippage_e8};
+            // The mirror adds -notional - fee - slippage: three roundings of at most 2^-53 of
+            // each partial sum, plus the conversions of the three amounts to double.
+            mirror_error_ += 0x1p-52 * (4 * to_double(costs.notional + costs.fee + costs.slippage) +
+                                        std::fabs(to_double(audit_quote_e8_)));
             const bool buy = f.side == Side::kBuy;
             if (buy) {
               audit_quote_e8_ = checked_sub(audit_quote_e8_, FixedPointAccounting::buy_cost(costs));
@@ -423,10 +451,15 @@ bool Engine::Simulation::mirror_matches() const {
   const Exchange& x = sim_venue_.exchange();
   const double cash = to_double(x.balances().quote.total_e8());
   return !s.in_flight.active && to_e8_nearest(s.position) == x.position_e8() &&
-         std::fabs(s.cash - cash) <= 1e-6 + 1e-9 * std::fabs(cash);
+         std::fabs(s.cash - cash) <= mirror_tolerance(cash);
+}
+
+double Engine::Simulation::mirror_tolerance(double amount) const {
+  return 1e-6 + 1e-9 * std::fabs(amount) + mirror_error_;
 }
 
 void Engine::Simulation::check_invariants() {
+  if (stopped_) return;
   ++summary_.invariant_checks;
   const TimestampNs now = queue_.now_ns();
   Q50_CHECK(now >= last_event_ts_ns_, "simulated time ran backwards");
@@ -467,23 +500,27 @@ void Engine::Simulation::check_mirror() {
   Q50_CHECK(to_e8_nearest(s.position) == base,
             "the strategy's position mirror differs from the venue's position");
   const double cash = to_double(quote);
-  Q50_CHECK(std::fabs(s.cash - cash) <= 1e-6 + 1e-9 * std::fabs(cash),
+  Q50_CHECK(std::fabs(s.cash - cash) <= mirror_tolerance(cash),
             "the strategy's cash mirror differs from the venue's quote balance");
   if (!has_bar_) return;
   // The venue's equity in e8 integers: cash + position * mark, the product rounded once, at
   // the close the strategy last saw (the venue's own unless a data fault held a bar back).
-  const std::int64_t position_value =
-      base == 0 ? 0 : mul_scaled(base, rs.mark_e8, Rounding::kHalfEven);
-  const std::int64_t equity_e8 = checked_add(quote, position_value);
+  const std::optional<std::int64_t> position_value =
+      base == 0 ? 0 : try_mul_scaled(base, rs.mark_e8, Rounding::kHalfEven);
+  const std::optional<std::int64_t> equity_e8 =
+      position_value ? try_add(quote, *position_value) : std::nullopt;
+  if (!equity_e8) return stop("the position's value at the strategy's last close is beyond int64 e8");
   const double equity = s.cash + s.position * s.last_close;
-  const double venue_equity = to_double(equity_e8);
-  Q50_CHECK(std::fabs(equity - venue_equity) <= 1e-6 + 1e-9 * std::fabs(venue_equity),
+  const double venue_equity = to_double(*equity_e8);
+  // Beyond the cash mirror's error: the product and the sum, each rounded once in double.
+  const double product_error = 0x1p-51 * (std::fabs(s.position * s.last_close) + std::fabs(equity));
+  Q50_CHECK(std::fabs(equity - venue_equity) <= mirror_tolerance(venue_equity) + product_error,
             "the strategy's equity differs from the venue's");
 }
 
 EngineSummary Engine::Simulation::run() {
   pull_bar();
-  while (!queue_.empty()) {
+  while (!queue_.empty() && !stopped_) {
     const EventQueue<Payload>::Entry entry = queue_.pop();
     ++summary_.events;
     if (entry.payload == 0) {
@@ -527,8 +564,12 @@ void Engine::Simulation::finish() {
   summary_.final_mark_e8 = mark_e8_;
   summary_.final_strategy_position_e8 = up ? to_e8_nearest(runtime_->state().strategy.position) : 0;
   summary_.strategy_up_at_end = accepting();
-  summary_.final_equity_e8 = checked_add(
-      summary_.final_quote_e8, mul_scaled(summary_.final_position_e8, mark_e8_, Rounding::kHalfEven));
+  const std::optional<std::int64_t> position_value =
+      try_mul_scaled(summary_.final_position_e8, mark_e8_, Rounding::kHalfEven);
+  const std::optional<std::int64_t> equity =
+      position_value ? try_add(summary_.final_quote_e8, *position_value) : std::nullopt;
+  if (!equity) stop("the final position's value is beyond int64 e8");
+  summary_.final_equity_e8 = equity.value_or(0);
   if (faults_) {
     summary_.faults = faults_->stats();
     summary_.fault_log = faults_->log();
@@ -537,7 +578,8 @@ void Engine::Simulation::finish() {
   summary_.journal_lines = journal_.lines();
 }
 
-Engine::Engine(EngineConfig config) : config_(std::move(config)), text_(config_.keep_journal_text) {
+Engine::Engine(EngineConfig config)
+    : config_(std::move(config)), text_(config_.keep_journal_text, config_.journal_sink) {
   config_.exchange.latency.stream_seed = Prng(config_.seed).fork("latency").seed();
   config_.strategy.initial_cash = to_double(config_.exchange.account.initial_quote_e8);
   config_.strategy.initial_position = to_double(config_.exchange.account.initial_base_e8);

@@ -42,6 +42,11 @@
 // latency draws come from Prng(seed).fork("latency"); the synthetic sources use
 // Prng(seed).fork("market"), fork("market-ohlcv") and fork("forecaster").
 //
+// Range. Before the venue sees a bar, and before an order reaches it, the engine checks the
+// bar, the account and the order against the bounds of core/limits.h (sim/range_guard.h); a
+// run that would leave them stops there with EngineSummary::stopped set, never with an
+// overflow. Input within bounds never trips an invariant below: a trip is a bug in q50sim.
+//
 // Invariants (checked after every event when check_invariants; a failure aborts naming it):
 // time never decreases; in spot mode no balance (free or locked, base or quote) is negative; a
 // fill never takes an order beyond its quantity; the runtime never reports an anomaly; the
@@ -49,7 +54,8 @@
 // whenever no order is in flight: the venue's balances equal the fills it reported, the
 // runtime's e8 ledger equals them too, cash + position * mark == equity holds in e8 integers,
 // the strategy's position mirror equals the venue's position to the 1e-8 unit and its cash
-// and equity agree within 1e-6 + 1e-9 * |equity| quote (double rounding of the mirror). While
+// and equity agree within 1e-6 + 1e-9 * |equity| quote plus the rounding the double mirror can
+// have accumulated since it last took the venue's balances (2^-52 of every amount it added). While
 // the strategy is down or adopting an order after a restart, only the venue is checked against
 // its fills.
 
@@ -77,6 +83,9 @@ struct EngineConfig {
   // exchange.account (one source of truth for the opening balances).
   strategy::Params strategy;
   bool keep_journal_text = false;
+  // With keep_journal_text: the readable lines go here as they are made (and journal_text()
+  // stays empty) instead of into memory.
+  JournalTextSink* journal_sink = nullptr;
   bool check_invariants = true;
   // Faults injected into the run (sim/faults.h documents each kind's semantics). Points and
   // windows as the scenario gives them: bar indices count the bars the market source
@@ -118,6 +127,11 @@ struct EngineSummary {
   runtime::Counters runtime;        // the runtime's lifecycle counters at the end
   std::map<FaultKind, FaultStats> faults;  // kinds configured in EngineConfig::faults
   std::vector<FaultEvent> fault_log;       // by window opening
+  // Why the run stopped before the end of its market (empty: it ran to the end): the market or
+  // the account was about to leave the range the venue's arithmetic is exact in
+  // (sim/range_guard.h), e.g. "at bar 812 (2024-02-03 20:00:00): the bar's close 1.2e9 is
+  // outside the price range [1e-06, 1e9]". The other fields then describe the run up to there.
+  std::string stopped;
 };
 
 // Runs one simulation. The exchange config must be valid (validate_exchange_config; checked);

@@ -55,7 +55,7 @@
 //                  state is gone. It restarts restart_after_ns later (Priority::kControl:
 //                  after the bar and venue responses of that instant) from the last checkpoint
 //                  (encoded every checkpoint_every_bars bars the strategy processed, through
-//                  sim/strategy_checkpoint.h bytes; none yet -> the initial state). Bars and
+//                  checkpoint/strategy_state.h bytes; none yet -> the initial state). Bars and
 //                  venue responses while down are lost to it; the venue keeps running. Then it
 //                  reconciles: the venue is the truth. An order still in flight is adopted (the
 //                  strategy stays detached until the venue ends it), then cash and position

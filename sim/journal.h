@@ -13,19 +13,30 @@
 
 namespace q50::sim {
 
+// Where a journal's text goes line by line instead of into memory (io/ streams it to a file,
+// so a run's journal costs no memory however long the run).
+class JournalTextSink {
+ public:
+  virtual ~JournalTextSink() = default;
+  virtual void line(std::string_view text) = 0;  // one line, without its '\n'
+};
+
 // The run's journal: one canonical text line per event, in processing order, and an FNV-1a
 // fingerprint over every byte of it. Two runs agree iff their fingerprints agree, so the
 // fingerprint is what determinism tests (same seed twice, gcc vs clang, checkpoint+resume)
-// compare. Keeping the text is optional: long runs fingerprint without storing lines.
+// compare. Keeping the text is optional: long runs fingerprint without storing lines, or hand
+// them to a sink.
 class Journal {
  public:
-  explicit Journal(bool keep_text) : keep_text_(keep_text) {}
+  explicit Journal(bool keep_text, JournalTextSink* sink = nullptr)
+      : keep_text_(keep_text && sink == nullptr), sink_(sink) {}
 
   // Appends one line (without its '\n'); the newline is part of the fingerprint.
   void append(std::string_view line) {
     hash_ = fnv1a(line, hash_);
     hash_ = fnv1a("\n", hash_);
     ++lines_;
+    if (sink_ != nullptr) sink_->line(line);
     if (keep_text_) {
       text_ += line;
       text_ += '\n';
@@ -44,6 +55,7 @@ class Journal {
 
  private:
   bool keep_text_;
+  JournalTextSink* sink_;
   std::uint64_t hash_ = kFnvOffset;
   std::uint64_t lines_ = 0;
   std::string text_;

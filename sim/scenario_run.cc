@@ -176,9 +176,10 @@ void forecast_real_market(const Scenario& sc, ScenarioInputs& in) {
 }
 
 ScenarioRun simulate(const Scenario& sc, const ScenarioInputs& inputs, ports::Sink& sink,
-                     bool keep_journal_text) {
+                     bool keep_journal_text, JournalTextSink* journal_sink) {
   EngineConfig config = engine_config(sc);
   config.keep_journal_text = keep_journal_text;
+  config.journal_sink = journal_sink;
   Engine engine(std::move(config));
   Sources sources = make_sources(sc, inputs);
   ScenarioRun run;
@@ -192,14 +193,16 @@ std::uint64_t rerun_fingerprint(const Scenario& sc, const ScenarioInputs& inputs
   return simulate(sc, inputs, counting, false).summary.fingerprint;
 }
 
-SeriesCollector::SeriesCollector(const Scenario& scenario) : scenario_(scenario) {
+SeriesCollector::SeriesCollector(const Scenario& scenario, SeriesWriter& records)
+    : scenario_(scenario), records_(records) {
   if (scenario.market.source == MarketSourceKind::kSynthetic) {
     for (int r = 0; r <= static_cast<int>(MarketRegime::kCrash); ++r) {
-      series_.regime_names.emplace_back(regime_name(static_cast<MarketRegime>(r)));
+      events_.regime_names.emplace_back(regime_name(static_cast<MarketRegime>(r)));
     }
   } else {
-    series_.regime_names.emplace_back(kNoRegime);
+    events_.regime_names.emplace_back(kNoRegime);
   }
+  events_.has_variance_regime = true;
 }
 
 std::int64_t SeriesCollector::regime_of(TimestampNs ts_ns) const {
@@ -209,17 +212,13 @@ std::int64_t SeriesCollector::regime_of(TimestampNs ts_ns) const {
 }
 
 void SeriesCollector::on_bar(const strategy::BarRecord& r) {
-  if (!series_.ts_ns.empty() && r.ts_ns <= series_.ts_ns.back()) return;
-  series_.ts_ns.push_back(r.ts_ns);
-  series_.price.push_back(r.close);
-  series_.equity.push_back(r.equity);
-  series_.position.push_back(r.position);
-  series_.regime.push_back(regime_of(r.ts_ns));
-  series_.tier.push_back(r.tier);
-  series_.side.push_back(series_side(r.side));
-  series_.variance_regime.push_back(static_cast<std::int64_t>(r.variance_regime));
+  if (has_bar_ && r.ts_ns <= last_ts_ns_) return;
+  has_bar_ = true;
+  last_ts_ns_ = r.ts_ns;
+  records_.add_bar({r.ts_ns, r.close, r.equity, r.position, regime_of(r.ts_ns), r.tier,
+                    static_cast<std::int64_t>(r.variance_regime), series_side(r.side)});
   if (r.risk_limited) {
-    series_.rejects.push_back({r.ts_ns, fmt::format("risk:{}", reject_reason_name(r.risk_reason))});
+    ++events_.rejects_by_reason[fmt::format("risk:{}", reject_reason_name(r.risk_reason))];
   }
 }
 
@@ -228,34 +227,34 @@ void SeriesCollector::on_bar(const strategy::BarRecord& r) {
 void SeriesCollector::on_order(const ports::OrderRecord& o) {
   switch (o.outcome) {
     case ports::OrderOutcome::kAccepted:
-      series_.signal_to_order_latency_ns.push_back(o.ts_ns - o.decided_ts_ns);
+      events_.signal_to_order_latency_ns.push_back(o.ts_ns - o.decided_ts_ns);
       break;
     case ports::OrderOutcome::kVenueReject:
-      series_.rejects.push_back({o.ts_ns, fmt::format("venue:{}", reject_code_name(o.reject))});
+      ++events_.rejects_by_reason[fmt::format("venue:{}", reject_code_name(o.reject))];
       break;
     case ports::OrderOutcome::kLotReject:
-      series_.rejects.push_back({o.ts_ns, "lot:below_step"});
+      ++events_.rejects_by_reason["lot:below_step"];
       break;
   }
 }
 
 void SeriesCollector::on_fill(const ports::FillRecord& f) {
   const std::int64_t qty = f.qty_e8 > 0 ? f.qty_e8 : -f.qty_e8;
-  series_.trades.push_back(
+  records_.add_trade(
       {f.ts_ns, f.qty_e8 > 0 ? 1 : -1, to_double(qty), to_double(f.price_e8), to_double(f.fee_e8)});
 }
 
-RunSeries SeriesCollector::finish(const EngineSummary& s, std::string version) {
+RunEvents SeriesCollector::finish(const EngineSummary& s, std::string version) {
   for (const FaultEvent& f : s.fault_log) {
-    series_.faults.push_back({f.ts_ns, std::string(fault_kind_name(f.kind)),
+    events_.faults.push_back({f.ts_ns, std::string(fault_kind_name(f.kind)),
                               f.recovered_ts_ns < 0 ? kNotRecovered : f.recovered_ts_ns});
   }
-  std::stable_sort(series_.faults.begin(), series_.faults.end(),
+  std::stable_sort(events_.faults.begin(), events_.faults.end(),
                    [](const q50::FaultEvent& a, const q50::FaultEvent& b) {
                      return a.ts_ns < b.ts_ns;
                    });
-  series_.info = {scenario_.name, scenario_.seed, s.fingerprint, std::move(version)};
-  return std::move(series_);
+  events_.info = {scenario_.name, scenario_.seed, s.fingerprint, std::move(version)};
+  return std::move(events_);
 }
 
 std::vector<std::string> failed_assertions(const Assertions& assertions,

@@ -54,36 +54,39 @@ void forecast_real_market(const Scenario& scenario, ScenarioInputs& inputs);
 
 struct ScenarioRun {
   EngineSummary summary;
-  std::string journal_text;  // empty unless keep_journal_text
+  std::string journal_text;  // empty unless keep_journal_text without a journal_sink
 };
 
 // One run of the scenario through the engine into `sink`. `inputs` must hold what the
 // scenario's sources need (io/scenario_inputs.h loads it).
 ScenarioRun simulate(const Scenario& scenario, const ScenarioInputs& inputs, ports::Sink& sink,
-                     bool keep_journal_text);
+                     bool keep_journal_text, JournalTextSink* journal_sink = nullptr);
 
 // A second run with a counting sink: its fingerprint, to compare with the first run's.
 std::uint64_t rerun_fingerprint(const Scenario& scenario, const ScenarioInputs& inputs);
 
-// Collects what metrics.json and report.html are computed from, as the run streams: one entry
-// per bar time (a bar fault can deliver a time twice; the series keeps it once, in order),
-// every fill, every reject with its origin (risk:, venue:, lot:), the signal-to-order latency
-// of every accepted order. The market regime per bar is the synthetic schedule's, or
-// "unlabelled" for a csv/qlib market.
+// Collects what metrics.json and report.html are computed from, as the run streams: one
+// record per bar time into `records` (a bar fault can deliver a time twice; it is kept once,
+// in order) with every fill; and kept here, every reject counted by its origin (risk:, venue:,
+// lot:) and the signal-to-order latency of every accepted order (8 bytes per order). The
+// market regime per bar is the synthetic schedule's, or "unlabelled" for a csv/qlib market.
 class SeriesCollector final : public ports::Sink {
  public:
-  explicit SeriesCollector(const Scenario& scenario);
+  SeriesCollector(const Scenario& scenario, SeriesWriter& records);
   void on_bar(const strategy::BarRecord& record) override;
   void on_fill(const ports::FillRecord& fill) override;
   void on_order(const ports::OrderRecord& order) override;
-  // The series with the run's fault windows and identity; call once, after the run.
-  RunSeries finish(const EngineSummary& summary, std::string version);
+  // The run's events with its fault windows and identity; call once, after the run.
+  RunEvents finish(const EngineSummary& summary, std::string version);
 
  private:
   std::int64_t regime_of(TimestampNs ts_ns) const;
 
   const Scenario& scenario_;
-  RunSeries series_;
+  SeriesWriter& records_;
+  RunEvents events_;
+  bool has_bar_ = false;
+  TimestampNs last_ts_ns_ = 0;
 };
 
 // What a finished run is judged on.

@@ -58,7 +58,7 @@ MarketBar sample_bar(std::int64_t i) {
 // One of every piece a checkpoint holds, no member at its default.
 ReplayCheckpoint sample_checkpoint() {
   ReplayCheckpoint c;
-  c.header = {legacy::StrategyProfile::kLegacyQuantile, 0x0123456789abcdefULL, 42, 987654321};
+  c.header = {legacy::StrategyProfile::kLegacyQuantile, std::string(64, 'a'), std::string(64, 'b'), 987654321};
   ReplayState& s = c.state;
   s.strategy.hb = {next_value(), next_value(), next_value(), true, next_value(), next_value(),
                    true, {}};
@@ -219,8 +219,8 @@ BOOST_AUTO_TEST_CASE(every_piece_round_trips_bit_exactly) {
   const auto d = decode_checkpoint(bytes, "sample.ckpt");
   BOOST_TEST_REQUIRE(d.ok(), d.status().ToString());
   BOOST_TEST((d->header.profile == c.header.profile));
-  BOOST_TEST(d->header.input_hash == c.header.input_hash);
-  BOOST_TEST(d->header.config_hash == c.header.config_hash);
+  BOOST_TEST(d->header.input_sha256 == c.header.input_sha256);
+  BOOST_TEST(d->header.config_sha256 == c.header.config_sha256);
   BOOST_TEST(d->header.seed == c.header.seed);
   check_same(d->state.strategy, c.state.strategy);
   BOOST_TEST(d->state.venue.has_bar == c.state.venue.has_bar);
@@ -288,7 +288,7 @@ BOOST_AUTO_TEST_CASE(truncated_damaged_and_foreign_bytes_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_run_is_refused) {
-  const CheckpointHeader run{legacy::StrategyProfile::kLegacyHummingbot, 1, 2, 3};
+  const CheckpointHeader run{legacy::StrategyProfile::kLegacyHummingbot, "1", "2", 3};
   BOOST_TEST(check_same_run(run, run, "a.ckpt").ok());
   const auto refused = [&](CheckpointHeader other, const std::string& what) {
     const absl::Status st = check_same_run(other, run, "a.ckpt");
@@ -296,10 +296,10 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_run_is_refused) {
     const std::string msg(st.message());
     BOOST_TEST(msg.rfind("a.ckpt: checkpoint was made with another " + what, 0) == 0, msg);
   };
-  refused({legacy::StrategyProfile::kLegacyQuantile, 1, 2, 3}, "profile");
-  refused({run.profile, 9, 2, 3}, "input file");
-  refused({run.profile, 1, 9, 3}, "config file");
-  refused({run.profile, 1, 2, 9}, "seed");
+  refused({legacy::StrategyProfile::kLegacyQuantile, "1", "2", 3}, "profile");
+  refused({run.profile, "9", "2", 3}, "input file");
+  refused({run.profile, "1", "9", 3}, "config file");
+  refused({run.profile, "1", "2", 9}, "seed");
 }
 
 // in-process stop and resume on a reference case
