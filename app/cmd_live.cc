@@ -31,7 +31,8 @@ namespace {
 
 constexpr std::string_view kHelp =
     "usage: q50sim live --config LIVE.toml --state DIR [--venue testnet|mock] [--base-url URL]\n"
-    "                   [--paper] [--max-bars N] [--key-file FILE]\n"
+    "                   [--paper] [--max-bars N] [--key-file FILE] [--signals FILE]\n"
+    "                   [--monitor-port P]\n"
     "\n"
     "Trades the Q50 strategy on the Binance spot testnet (or on `q50sim venue`, a loopback\n"
     "mock): closed 1h klines and the existing system's signal file go through the same runtime\n"
@@ -47,6 +48,9 @@ constexpr std::string_view kHelp =
     "  --paper          validate every order with POST /api/v3/order/test and fill it on a local\n"
     "                   paper book: nothing is placed\n"
     "  --max-bars N     stop after N bars (state saved), exit 0\n"
+    "  --signals FILE   the signal file, instead of the config's [live.signals].file\n"
+    "  --monitor-port P serve the status page and /metrics on 127.0.0.1:P (0: any free port),\n"
+    "                   instead of the config's [live.monitor]\n"
     "  --key-file FILE  `api_key = ...` and `api_secret = ...`, mode 0600; without it the keys\n"
     "                   come from BINANCE_API_KEY and BINANCE_API_SECRET (never the command line)\n"
     "\n"
@@ -81,6 +85,8 @@ struct Flags {
   bool paper = false;
   std::int64_t max_bars = 0;
   std::optional<std::string> key_file;
+  std::optional<std::string> signals;
+  std::optional<int> monitor_port;
 };
 
 absl::StatusOr<Flags> parse_flags(const Args& args) {
@@ -103,6 +109,14 @@ absl::StatusOr<Flags> parse_flags(const Args& args) {
     f.max_bars = *n;
   }
   f.key_file = args.get("key-file");
+  f.signals = args.get("signals");
+  if (args.has("monitor-port")) {
+    auto port = args.get_int("monitor-port", 0);
+    if (!port.ok() || *port < 0 || *port > 65535) {
+      return absl::InvalidArgumentError("--monitor-port: expected a port in 0..65535");
+    }
+    f.monitor_port = static_cast<int>(*port);
+  }
   return f;
 }
 
@@ -117,6 +131,11 @@ absl::StatusOr<io::LiveConfig> configure(const Flags& f) {
   }
   if (f.paper) config->node.paper = true;
   if (f.max_bars > 0) config->node.max_bars = f.max_bars;
+  if (f.signals) config->signals_file = *f.signals;
+  if (f.monitor_port) {
+    config->monitor = true;
+    config->monitor_port = *f.monitor_port;
+  }
   return config;
 }
 
@@ -150,7 +169,7 @@ int run_node(const io::LiveConfig& config, const io::ApiKeys& keys, const std::s
 }  // namespace
 
 int run_live(const std::vector<std::string_view>& argv) {
-  const Args::Spec spec{{"config", "state", "venue", "base-url", "max-bars", "key-file"}, {"paper"}, 0};
+  const Args::Spec spec{{"config", "state", "venue", "base-url", "max-bars", "key-file", "signals", "monitor-port"}, {"paper"}, 0};
   auto args = Args::parse(argv, spec);
   if (!args.ok()) return kCli.usage_error(args.status());
   if (args->help()) return kCli.help();

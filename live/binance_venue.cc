@@ -81,11 +81,11 @@ void BinanceVenue::note(const RestResult<T>& result, TimestampNs now_ns) {
     case OutcomeKind::kOk:
       return;
     case OutcomeKind::kRetryAfter:
-      ++stats_.rate_limited;
+      if (o.http_status != 0) ++stats_.rate_limited;  // 0: held back locally, never sent
       backoff_ms_ = std::max(backoff_ms_, 1000 * std::max<std::int64_t>(o.retry_after_s, 1));
       break;
     case OutcomeKind::kBanned: {
-      ++stats_.banned;
+      if (o.http_status != 0) ++stats_.banned;
       const std::int64_t until_ms = o.banned_until_ms - now_ns / kNsPerMs;
       backoff_ms_ = std::max({backoff_ms_, 1000 * std::max<std::int64_t>(o.retry_after_s, 1),
                               std::min<std::int64_t>(until_ms, 3 * 24 * 3600 * 1000LL)});
@@ -342,6 +342,56 @@ std::optional<venue::OrderStatusReport> BinanceVenue::query_order(
     open_[t.client_order_id] = std::move(t);
   }
   return report;
+}
+
+std::optional<bool> BinanceVenue::replay_closed(const venue::OrderStatusReport& report, TimestampNs now_ns,
+                                 std::vector<venue::VenueEvent>& out) {
+  if (config_.paper || !report.found || report.open() || report.filled_qty_e8 <= 0) return false;
+  TradesQuery q;
+  q.symbol = config_.symbol.symbol;
+  q.order_id = report.order_id;
+  const RestResult<std::vector<TradeReport>> trades = rest_.my_trades(q);
+  note(trades, now_ns);
+  if (!trades.ok()) return std::nullopt;
+  std::vector<TradeReport> own;
+  std::int64_t total_e8 = 0;
+  for (const TradeReport& tr : *trades.value) {
+    if (tr.order_id != report.order_id) continue;
+    own.push_back(tr);
+    total_e8 = checked_add(total_e8, tr.qty_e8);
+  }
+  if (total_e8 != report.filled_qty_e8) return false;
+  std::sort(own.begin(), own.end(),
+            [](const TradeReport& a, const TradeReport& b) { return a.id < b.id; });
+  Tracked t;
+  t.client_order_id = report.client_order_id;
+  t.order_id = report.order_id;
+  t.side = report.side;
+  t.qty_e8 = report.qty_e8;
+  ++stats_.orders_accepted;
+  venue::OrderAccepted a;
+  a.ts_ns = now_ns;
+  a.order_id = t.order_id;
+  a.client_order_id = t.client_order_id;
+  a.side = t.side;
+  a.type = venue::OrderType::kMarket;
+  a.qty_e8 = t.qty_e8;
+  out.push_back(std::move(a));
+  for (const TradeReport& tr : own) {
+    out.push_back(fill_of(t, tr.id, tr.price_e8, tr.qty_e8, tr.commission_e8,
+                          tr.commission_asset, tr.is_maker, now_ns));
+  }
+  if (t.filled_e8 < t.qty_e8) {
+    venue::OrderExpired e;
+    e.ts_ns = now_ns;
+    e.order_id = t.order_id;
+    e.client_order_id = t.client_order_id;
+    e.filled_qty_e8 = t.filled_e8;
+    e.reason = "ended while its answer was lost";
+    out.push_back(std::move(e));
+  }
+  open_.erase(t.client_order_id);
+  return true;
 }
 
 std::optional<venue::AccountReport> BinanceVenue::query_account(TimestampNs now_ns) {

@@ -85,6 +85,14 @@ class BinanceVenue final : public ports::Venue {
                                                       TimestampNs now_ns) override;
   std::optional<venue::AccountReport> query_account(TimestampNs now_ns) override;
 
+  // An order whose answer was lost and that has ended since (a query found it closed): its
+  // life as events — accepted, each of its trades (GET myTrades) as a fill, then its end when
+  // it did not fill whole — so the books learn every fill as if the answer had arrived. False
+  // (and nothing added) when the trades do not add up to the report (or the order is not one
+  // that ended with fills); nullopt when GET myTrades failed (ask again later).
+  std::optional<bool> replay_closed(const venue::OrderStatusReport& report, TimestampNs now_ns,
+                     std::vector<venue::VenueEvent>& out);
+
   // The orders still open at the venue: their new fills and their end, as events.
   void poll(TimestampNs now_ns, std::vector<venue::VenueEvent>& out);
 

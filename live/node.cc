@@ -58,6 +58,7 @@ std::int64_t LiveNode::sync_time() {
   const RestResult<TimeSample> t = rest_.server_time();
   if (t.ok()) {
     now_ms_ = t.value->server_time_ms;
+    note_venue_rate(t.value->local_mid_ms, now_ms_);
   } else {
     now_ms_ = clock_.wall_ms() + rest_.clock_offset_ms();
   }
@@ -217,6 +218,12 @@ void LiveNode::process_bars(std::int64_t now_ms) {
   for (const Kline& bar : closed_klines(*k.value, now_ms)) {
     if (stop_.load()) return;
     if (bar.open_time_ms <= state_.last_bar_open_ms) continue;
+    // While the runtime waits for the venue (the order in flight after a restart, an account
+    // report to reconcile with), the bar waits too: it is taken, in order, once the runtime
+    // trades again, never dropped.
+    if (runtime_->state().mode != runtime::Mode::kRunning) {
+      return;
+    }
     if (config_.max_bars > 0 && state_.counters.bars >= config_.max_bars) return;
     const TimestampNs bar_ts = (bar.close_time_ms + 1) * kNsPerMs;
     const ports::SignalSample peek = signals_.at(bar_ts);
@@ -348,6 +355,25 @@ void LiveNode::execute_one(const runtime::Command& command) {
               pending_order_queries_.push_back(c.client_order_id);
               return;
             }
+            // An order that ended while its answer was lost: its fills as events, so the
+            // books learn them trade by trade (the runtime would otherwise take the venue's
+            // balances on trust at the next reconciliation).
+            const runtime::Order& o = runtime_->state().orders.in_flight;
+            if (runtime_->state().mode == runtime::Mode::kRunning && o.active &&
+                o.phase == runtime::OrderPhase::kUnknown) {
+              std::vector<venue::VenueEvent> replayed;
+              const std::optional<bool> done = venue_->replay_closed(*report, now_ns(), replayed);
+              if (!done) {  // its trades could not be read: the whole query again later
+                pending_order_queries_.push_back(c.client_order_id);
+                return;
+              }
+              if (*done) {
+                files_.journal("order " + report->client_order_id +
+                               ": ended while its answer was lost; its trades replayed");
+                to_runtime(replayed);
+                return;
+              }
+            }
             runtime_->on_order_status(*report, more);
           },
           [&](const runtime::QueryAccount&) {
@@ -420,12 +446,14 @@ std::string LiveNode::metrics_json() const {
       "  \"reconnects\": {},\n  \"anomalies\": {},\n  \"signal_unavailable_bars\": {},\n"
       "  \"unknown_outcomes\": {},\n  \"resends\": {},\n  \"clock_resyncs\": {},\n"
       "  \"rate_limited\": {},\n  \"banned\": {},\n  \"orders_vanished\": {},\n"
-      "  \"used_weight_1m\": {},\n  \"venue_time_ms\": {},\n  \"last_bar_open_ms\": {}\n}}\n",
+      "  \"used_weight_1m\": {},\n  \"venue_time_ms\": {},\n  \"last_bar_open_ms\": {},\n"
+      "  \"ledger_base_e8\": {},\n  \"ledger_quote_e8\": {},\n  \"order_in_flight\": {}\n}}\n",
       c.bars, c.orders, c.fills, c.duplicate_orders, c.lost_fills, c.reconciliations,
       format_e8(to_e8_nearest(rs.strategy.position), 8), format_e8(venue_base, 8), c.faults_seen,
       c.restarts, c.reconnects, c.anomalies, c.signal_unavailable_bars, rs.counters.unknown_outcomes,
       rs.counters.resends, v.clock_resyncs, v.rate_limited, v.banned, v.orders_vanished,
-      v.used_weight_1m, now_ms_, state_.last_bar_open_ms);
+      v.used_weight_1m, now_ms_, state_.last_bar_open_ms, rs.ledger.base_e8, rs.ledger.quote_e8,
+      rs.orders.in_flight.active || rs.mode != runtime::Mode::kRunning);
 }
 
 void LiveNode::publish() {
@@ -448,6 +476,39 @@ void LiveNode::publish() {
 
 // The venue's Retry-After first, then pacing near the weight limit, then backoff after failed
 // turns, else the poll interval. Every wait ends early on a stop request.
+// Venue ms per wall ms, from two time samples at least 50 wall ms apart (1 on the real venue;
+// the mock's --speed when it is accelerated; 0 once its clock stopped).
+void LiveNode::note_venue_rate(std::int64_t wall_ms, std::int64_t venue_ms) {
+  if (rate_wall_ms_ < 0 || venue_ms < rate_venue_ms_ || wall_ms < rate_wall_ms_) {
+    rate_wall_ms_ = wall_ms;
+    rate_venue_ms_ = venue_ms;
+    return;
+  }
+  if (wall_ms - rate_wall_ms_ < 50) return;
+  venue_rate_ = static_cast<double>(venue_ms - rate_venue_ms_) /
+                static_cast<double>(wall_ms - rate_wall_ms_);
+  rate_wall_ms_ = wall_ms;
+  rate_venue_ms_ = venue_ms;
+}
+
+// The wait before the next turn when nothing asks for a pause: until the next bar can be taken
+// (its close, plus the signal grace once it closed), in wall ms at the venue's measured rate;
+// a short poll while an order or a query is outstanding; never more than poll_interval_ms.
+std::int64_t LiveNode::idle_wait_ms() const {
+  const std::int64_t poll = config_.poll_interval_ms;
+  const runtime::State& rs = runtime_->state();
+  const bool busy = rs.orders.in_flight.active || rs.mode != runtime::Mode::kRunning ||
+                    !pending_order_queries_.empty() || pending_account_query_ || reconcile_due_;
+  if (busy) return std::min<std::int64_t>(poll, kBusyPollMs);
+  if (venue_rate_ <= 0) return poll;
+  const std::int64_t next_close_ms = state_.last_bar_open_ms + 2 * config_.bar_ms;
+  std::int64_t venue_left = next_close_ms - now_ms_;
+  if (venue_left <= 0) venue_left += config_.signal_grace_ms;
+  if (venue_left <= 0) return std::min<std::int64_t>(poll, kBusyPollMs);
+  const double wall = static_cast<double>(venue_left) / venue_rate_ + 1.0;
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::min(wall, 1e12)), 1, poll);
+}
+
 void LiveNode::wait() {
   std::int64_t ms = venue_->take_backoff_ms();
   const VenueStats& v = venue_->stats();
@@ -462,7 +523,7 @@ void LiveNode::wait() {
     const std::int64_t cap = std::min(config_.backoff_max_ms, config_.backoff_base_ms << shift);
     ms = cap / 2 + static_cast<std::int64_t>(backoff_rng_.below(static_cast<std::uint64_t>(cap / 2 + 1)));
   }
-  if (ms == 0) ms = config_.poll_interval_ms;
+  if (ms == 0) ms = idle_wait_ms();
   const std::int64_t step = std::min<std::int64_t>(ms, 200);
   for (std::int64_t left = ms; left > 0 && !stop_.load(); left -= step) {
     clock_.sleep_ms(std::min(step, left));

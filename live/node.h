@@ -65,7 +65,8 @@ struct NodeConfig {
   bool paper = false;
   std::int64_t warmup_bars = 24;   // closed bars before the start, for the features only
   std::int64_t max_bars = 0;       // stop after this many bars (0: until stopped)
-  std::int64_t poll_interval_ms = 1000;  // wall ms between turns
+  std::int64_t poll_interval_ms = 1000;  // the longest wall wait between turns (the node
+                                         // sleeps until the next bar can close, at most this)
   std::int64_t signal_grace_ms = 60'000;  // venue ms to wait for a just-closed bar's signal
   std::int64_t reconcile_every_bars = 24;
   double pace_weight_fraction = 0.8;  // pace when the used weight passes this share of the limit
@@ -138,6 +139,9 @@ class LiveNode {
   void persist();
   void publish();
   void wait();
+  void note_venue_rate(std::int64_t wall_ms, std::int64_t venue_ms);
+  std::int64_t idle_wait_ms() const;
+  static constexpr std::int64_t kBusyPollMs = 20;
   std::string metrics_json() const;
   TimestampNs now_ns() const { return now_ms_ * 1'000'000; }
 
@@ -165,6 +169,9 @@ class LiveNode {
   ports::SignalSample last_good_signal_;
   std::int64_t last_fresh_signal_ms_ = -1;
   std::int64_t weight_limit_ = 6000;
+  double venue_rate_ = 1.0;        // venue ms per wall ms (note_venue_rate)
+  std::int64_t rate_wall_ms_ = -1;
+  std::int64_t rate_venue_ms_ = 0;
 };
 
 }  // namespace q50::live

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <exception>
+#include <optional>
 
 #include "live/base_url.h"
 #include "live/redaction.h"
@@ -75,6 +77,10 @@ struct RestClient::Impl {
   Clock* clock = nullptr;
   std::unique_ptr<httplib::Client> http;
   std::int64_t offset_ms = 0;
+  // After a 429 for request weight or a 418 ban, the wall time (ms) before which nothing is
+  // sent: a request made earlier is answered locally (kRetryAfter, no HTTP status), so a node
+  // that keeps going after a 429 can never turn it into a ban.
+  std::int64_t blocked_until_wall_ms = 0;
   Redactor redactor{{}};
 
   RawResponse exchange(const std::string& method, std::string_view path, std::string_view query,
@@ -203,19 +209,54 @@ RestResult<T> guarded(const RestClient::Impl& impl, std::string_view method, std
   }
 }
 
+// The local answer while the IP is blocked (nullopt: the request may go).
+template <class T>
+std::optional<RestResult<T>> while_blocked(const RestClient::Impl& impl, std::string_view method,
+                                           std::string_view path) {
+  const std::int64_t left_ms = impl.blocked_until_wall_ms - impl.clock->wall_ms();
+  if (left_ms <= 0) return std::nullopt;
+  RestResult<T> result = not_sent<T>(
+      impl, method, path, OutcomeKind::kRetryAfter,
+      absl::UnavailableError(fmt::format("the venue asked for a pause; {} ms left", left_ms)));
+  result.outcome.retry_after_s = (left_ms + 999) / 1000;
+  return result;
+}
+
+// Starts the pause a 429 for request weight (not -1015, the order rate, which only concerns
+// orders) or a 418 asks for.
+template <class T>
+void note_pause(RestClient::Impl& impl, const RestResult<T>& r) {
+  const Outcome& o = r.outcome;
+  const bool weight_429 = o.kind == OutcomeKind::kRetryAfter && o.http_status == 429 &&
+                          o.error_code != -1015;
+  if (!weight_429 && o.kind != OutcomeKind::kBanned) return;
+  const std::int64_t now = impl.clock->wall_ms();
+  std::int64_t until = now + 1000 * std::max<std::int64_t>(o.retry_after_s, 1);
+  if (o.kind == OutcomeKind::kBanned && o.banned_until_ms > 0) {
+    // The ban's end is in server time; capped at three days of a wrong clock.
+    until = std::max(until, std::min(o.banned_until_ms - impl.offset_ms,
+                                     now + std::int64_t{3} * 24 * 3600 * 1000));
+  }
+  impl.blocked_until_wall_ms = std::max(impl.blocked_until_wall_ms, until);
+}
+
 template <class T, class Parse>
 RestResult<T> call_public(RestClient::Impl& impl, std::string_view path,
                           const std::vector<QueryParam>& params, Parse parse) {
-  return guarded<T>(impl, "GET", path, [&] {
+  if (auto blocked = while_blocked<T>(impl, "GET", path)) return *std::move(blocked);
+  RestResult<T> result = guarded<T>(impl, "GET", path, [&] {
     const RawResponse raw = impl.exchange("GET", path, build_query(params), false);
     return interpret<T>(impl, "GET", path, raw, parse);
   });
+  note_pause(impl, result);
+  return result;
 }
 
 template <class T, class Parse>
 RestResult<T> call_signed(RestClient::Impl& impl, const std::string& method, std::string_view path,
                           std::vector<QueryParam> params, Parse parse) {
-  return guarded<T>(impl, method, path, [&] {
+  if (auto blocked = while_blocked<T>(impl, method, path)) return *std::move(blocked);
+  RestResult<T> result = guarded<T>(impl, method, path, [&] {
     const std::int64_t timestamp_ms = impl.clock->wall_ms() + impl.offset_ms;
     absl::StatusOr<std::string> query =
         signed_query(std::move(params), timestamp_ms, impl.config.recv_window_ms, impl.api_secret);
@@ -225,6 +266,8 @@ RestResult<T> call_signed(RestClient::Impl& impl, const std::string& method, std
     const RawResponse raw = impl.exchange(method, path, *query, true);
     return interpret<T>(impl, method, path, raw, parse);
   });
+  note_pause(impl, result);
+  return result;
 }
 
 absl::StatusOr<Empty> parse_empty(std::string_view body, const JsonLimits& limits) {
