@@ -150,7 +150,7 @@ int run_node(const io::LiveConfig& config, const io::ApiKeys& keys, const std::s
   live::LiveNode node(config.node, **rest, clock, signals, **files, **files, g_stop);
   std::unique_ptr<live::MonitorServer> monitor;
   if (config.monitor) {
-    auto started = live::MonitorServer::start(config.monitor_port);
+    auto started = live::MonitorServer::start(config.monitor_port, {keys.api_key, keys.api_secret});
     if (!started.ok()) return kCli.fail(started.status());
     monitor = std::move(*started);
     std::printf("monitor on http://127.0.0.1:%d/ (Prometheus: /metrics)\n", monitor->port());

@@ -1,13 +1,19 @@
 #include "live/monitor.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
 #include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "fmt/format.h"
+#include "live/redaction.h"
 #include "nlohmann/json.hpp"
 
 namespace q50::live {
@@ -37,10 +43,18 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+// A sample value as the exposition format spells it: NaN, +Inf and -Inf (fmt writes nan, inf).
+std::string sample_value(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  return fmt::format("{}", value);
+}
+
 void metric(std::string& out, std::string_view name, std::string_view help, std::string_view type,
             double value, std::string_view labels = "") {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{}{} {}\n", name, help, name, type, name,
-                     labels.empty() ? std::string() : fmt::format("{{{}}}", labels), value);
+                     labels.empty() ? std::string() : fmt::format("{{{}}}", labels),
+                     sample_value(value));
 }
 
 // The equity curve as an inline SVG polyline, scaled to its own range.
@@ -128,11 +142,18 @@ std::string status_json(const NodeSnapshot& s) {
   j["lost_fills"] = s.counters.lost_fills;
   j["reconciliations"] = s.counters.reconciliations;
   j["reconnects"] = s.counters.reconnects;
+  j["restarts"] = s.counters.restarts;
   j["faults_seen"] = s.counters.faults_seen;
+  j["orders_accepted"] = s.venue.orders_accepted;
+  j["orders_rejected"] = s.venue.orders_rejected;
+  j["unknown_outcomes"] = s.venue.unknown_outcomes;
+  j["rate_limited"] = s.venue.rate_limited;
+  j["banned"] = s.venue.banned;
   j["used_weight_1m"] = s.venue.used_weight_1m;
   j["recent_decisions"] = std::vector<std::string>(s.recent_decisions.begin(), s.recent_decisions.end());
   j["recent_orders"] = std::vector<std::string>(s.recent_orders.begin(), s.recent_orders.end());
-  return j.dump(2) + "\n";
+  // A venue's message may carry bytes that are not UTF-8: replaced (U+FFFD), not thrown on.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string status_html(const NodeSnapshot& s) {
@@ -160,10 +181,14 @@ std::string status_html(const NodeSnapshot& s) {
 }
 
 struct MonitorServer::Impl {
+  explicit Impl(std::vector<std::string> secrets) : redactor(std::move(secrets)) {}
+
   httplib::Server server;
   std::thread thread;
+  std::atomic<bool> listen_returned{false};
   std::mutex mutex;
   NodeSnapshot snapshot;
+  Redactor redactor;
   int port = 0;
 
   template <class Render>
@@ -179,10 +204,21 @@ struct MonitorServer::Impl {
   }
 };
 
-absl::StatusOr<std::unique_ptr<MonitorServer>> MonitorServer::start(int port) {
-  auto impl = std::make_unique<Impl>();
+absl::StatusOr<std::unique_ptr<MonitorServer>> MonitorServer::start(
+    int port, std::vector<std::string> secrets) {
+  auto impl = std::make_unique<Impl>(std::move(secrets));
+  // httplib's default socket options set SO_REUSEPORT: a second process would share the port
+  // and answer half the scrapes. SO_REUSEADDR only: a taken port is refused, a restart rebinds.
+  impl->server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  // A connection open without a request (a browser's preconnect) holds a worker, and so the
+  // server's stop, for the keep-alive timeout (httplib's default: 5 s; measured 5.0 s -> 1.0 s).
+  impl->server.set_keep_alive_timeout(1);
+  // httplib's patterns are regular expressions: the dot escaped, or /statusXjson would match.
   impl->serve("/metrics", "text/plain; version=0.0.4", prometheus_text);
-  impl->serve("/status.json", "application/json", status_json);
+  impl->serve("/status\\.json", "application/json", status_json);
   impl->serve("/", "text/html; charset=utf-8", status_html);
   impl->port = port == 0 ? impl->server.bind_to_any_port("127.0.0.1")
                          : (impl->server.bind_to_port("127.0.0.1", port) ? port : -1);
@@ -190,7 +226,15 @@ absl::StatusOr<std::unique_ptr<MonitorServer>> MonitorServer::start(int port) {
     return absl::UnavailableError(fmt::format("monitoring: cannot listen on 127.0.0.1:{}", port));
   }
   Impl* raw = impl.get();
-  raw->thread = std::thread([raw] { raw->server.listen_after_bind(); });
+  raw->thread = std::thread([raw] {
+    raw->server.listen_after_bind();
+    raw->listen_returned = true;
+  });
+  // httplib's stop() does nothing until listen_after_bind() runs: a server destroyed before
+  // that would never be joined. Return once it serves (or has already given up).
+  while (!raw->server.is_running() && !raw->listen_returned) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return std::unique_ptr<MonitorServer>(new MonitorServer(std::move(impl)));
 }
 
@@ -204,8 +248,14 @@ MonitorServer::~MonitorServer() {
 int MonitorServer::port() const { return impl_->port; }
 
 void MonitorServer::publish(const NodeSnapshot& snapshot) {
+  // The texts a person reads (venue messages among them) redacted before any page shows them;
+  // done here, on the publishing thread, outside the lock.
+  NodeSnapshot shown = snapshot;
+  shown.status = impl_->redactor.pieces(std::move(shown.status));
+  for (std::string& line : shown.recent_decisions) line = impl_->redactor.pieces(std::move(line));
+  for (std::string& line : shown.recent_orders) line = impl_->redactor.pieces(std::move(line));
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->snapshot = snapshot;
+  impl_->snapshot = std::move(shown);
 }
 
 }  // namespace q50::live

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "live/node.h"
@@ -22,8 +23,12 @@ namespace q50::live {
 
 class MonitorServer {
  public:
-  // Binds 127.0.0.1:port (0: a free port) and serves on its own thread.
-  static absl::StatusOr<std::unique_ptr<MonitorServer>> start(int port);
+  // Binds 127.0.0.1:port (0: a free port) and serves on its own thread; returns once it
+  // accepts connections. `secrets` (the API key and secret) are redacted from every text of a
+  // published snapshot (status, decisions, orders: venue messages included) as
+  // Redactor::pieces does, before any page shows them.
+  static absl::StatusOr<std::unique_ptr<MonitorServer>> start(
+      int port, std::vector<std::string> secrets = {});
   ~MonitorServer();
   MonitorServer(const MonitorServer&) = delete;
   MonitorServer& operator=(const MonitorServer&) = delete;
