@@ -27,7 +27,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
   static const auto* kSchema = new std::map<std::string, std::vector<std::string>>{
       {"", {"live"}},
       {"live",
-       {"strategy", "symbol", "interval", "client_id_prefix", "base_url", "paper", "warmup_bars",
+       {"strategy", "symbol", "interval", "client_id_prefix", "base_url", "paper", "first_bar", "warmup_bars",
         "max_bars", "poll_interval", "signal_grace", "reconcile_every_bars", "seed",
         "on_signal_unavailable", "recv_window", "connect_timeout", "read_timeout", "signals",
         "monitor", "pacing"}},
@@ -145,6 +145,17 @@ absl::Status read_live(const Reader& live, LiveConfig& c) {
   Q50_LIVE_TRY(live.text("client_id_prefix", n.client_id_prefix));
   Q50_LIVE_TRY(live.text("base_url", c.rest.base_url));
   Q50_LIVE_TRY(live.flag("paper", n.paper));
+  if (const toml::node* first = live.get("first_bar")) {
+    const auto* text = first->as_string();
+    const std::optional<TimestampNs> ts =
+        text == nullptr ? std::nullopt : parse_timestamp(text->get());
+    if (!ts || *ts % (kNsPerHour) != 0) {
+      return live.error(*first,
+                        "[live].first_bar: expected the close of an hourly bar, "
+                        "\"YYYY-MM-DD HH:00:00\" (UTC)");
+    }
+    n.first_bar_close_ms = *ts / 1'000'000;
+  }
   Q50_LIVE_TRY(live.integer("warmup_bars", n.warmup_bars, 0, 1000));
   Q50_LIVE_TRY(live.integer("max_bars", n.max_bars, 0, 100'000'000));
   Q50_LIVE_TRY(live.millis("poll_interval", n.poll_interval_ms, 1, 3'600'000));

@@ -132,7 +132,9 @@ absl::Status LiveNode::run() {
   } else {
     state_.client_id_prefix = config_.client_id_prefix;
     runtime_.emplace(runtime_config_);
-    const std::int64_t first_open = now_ms_ / config_.bar_ms * config_.bar_ms;
+    const std::int64_t first_open = config_.first_bar_close_ms > 0
+                                        ? config_.first_bar_close_ms - config_.bar_ms
+                                        : now_ms_ / config_.bar_ms * config_.bar_ms;
     if (auto st = warm_up(first_open); !st.ok()) return st;
     files_.journal(fmt::format("start: symbol {} base {} quote {} paper {}", symbol_.symbol,
                                format_e8(runtime_config_.initial_base_e8, 8),

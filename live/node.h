@@ -63,6 +63,9 @@ struct NodeConfig {
   // one account never collide (1..20 characters of [A-Za-z0-9_-]).
   std::string client_id_prefix = "q50-";
   bool paper = false;
+  // The close (ms) of the first bar to trade; 0: the bar in progress at start. Bars before it
+  // (warmup_bars of them) feed the features only.
+  std::int64_t first_bar_close_ms = 0;
   std::int64_t warmup_bars = 24;   // closed bars before the start, for the features only
   std::int64_t max_bars = 0;       // stop after this many bars (0: until stopped)
   std::int64_t poll_interval_ms = 1000;  // the longest wall wait between turns (the node
