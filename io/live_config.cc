@@ -147,14 +147,15 @@ absl::Status read_live(const Reader& live, LiveConfig& c) {
   Q50_LIVE_TRY(live.flag("paper", n.paper));
   if (const toml::node* first = live.get("first_bar")) {
     const auto* text = first->as_string();
+    const bool empty = text != nullptr && text->get().empty();  // "": the bar in progress
     const std::optional<TimestampNs> ts =
-        text == nullptr ? std::nullopt : parse_timestamp(text->get());
-    if (!ts || *ts % (kNsPerHour) != 0) {
+        text == nullptr || empty ? std::nullopt : parse_timestamp(text->get());
+    if (!empty && (!ts || *ts % (kNsPerHour) != 0)) {
       return live.error(*first,
                         "[live].first_bar: expected the close of an hourly bar, "
-                        "\"YYYY-MM-DD HH:00:00\" (UTC)");
+                        "\"YYYY-MM-DD HH:00:00\" (UTC), or \"\" for the bar in progress");
     }
-    n.first_bar_close_ms = *ts / 1'000'000;
+    if (ts) n.first_bar_close_ms = *ts / 1'000'000;
   }
   Q50_LIVE_TRY(live.integer("warmup_bars", n.warmup_bars, 0, 1000));
   Q50_LIVE_TRY(live.integer("max_bars", n.max_bars, 0, 100'000'000));

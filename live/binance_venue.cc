@@ -173,6 +173,7 @@ venue::Fill BinanceVenue::fill_of(Tracked& t, std::int64_t trade_id, std::int64_
   // down.
   f.notional_e8 = mul_scaled(price_e8, qty_e8, buy ? Rounding::kUp : Rounding::kDown);
   f.fee_e8 = commission_asset == config_.symbol.quote_asset ? commission_e8 : 0;
+  if (commission_e8 != 0 && commission_asset != config_.symbol.quote_asset) unmirrored_fee_ = true;
   f.filled_qty_e8 = t.filled_e8;
   f.leaves_qty_e8 = t.qty_e8 - t.filled_e8;
   return f;

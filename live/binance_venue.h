@@ -26,8 +26,8 @@
 // Amounts: fills' notional is price * qty rounded in the venue's favour (up for a buy, down for
 // a sell, as the mock exchange rounds it); the commission is reported as the fee when it is
 // charged in the quote asset. A commission in any other asset (BNB, or the base asset on a
-// buy) is not mirrored in quote: the node reconciles after every order (runtime::Config::
-// reconcile_after_orders) so the books follow the venue's balances.
+// buy) is not mirrored: take_unmirrored_fee() tells the node, which then reconciles so that
+// its books follow the venue's balances.
 //
 // Timestamps: events carry the driver's `now_ns` (venue time) of the call.
 
@@ -90,6 +90,9 @@ class BinanceVenue final : public ports::Venue {
   // it did not fill whole — so the books learn every fill as if the answer had arrived. False
   // (and nothing added) when the trades do not add up to the report (or the order is not one
   // that ended with fills); nullopt when GET myTrades failed (ask again later).
+  // True once after a fill whose commission was charged in an asset other than the quote.
+  bool take_unmirrored_fee() { return std::exchange(unmirrored_fee_, false); }
+
   std::optional<bool> replay_closed(const venue::OrderStatusReport& report, TimestampNs now_ns,
                      std::vector<venue::VenueEvent>& out);
 
@@ -137,6 +140,7 @@ class BinanceVenue final : public ports::Venue {
   BinanceVenueConfig config_;
   std::int64_t reference_price_e8_ = 0;
   std::int64_t backoff_ms_ = 0;
+  bool unmirrored_fee_ = false;
   std::string fatal_message_;
   VenueStats stats_;
   std::vector<std::string> problems_;

@@ -105,7 +105,10 @@ absl::Status LiveNode::start() {
   runtime_config_.initial_quote_e8 = quote;
   runtime_config_.initial_base_e8 = base;
   runtime_config_.client_id_prefix = config_.client_id_prefix;
-  runtime_config_.reconcile_after_orders = true;
+  // Fills keep the books exact (fees in the quote asset, trades replayed after lost answers);
+  // a reconciliation runs every reconcile_every_bars bars, after a reconnect, a restart, an
+  // anomaly, and a fee charged in another asset (take_unmirrored_fee).
+  runtime_config_.reconcile_after_orders = false;
   return absl::OkStatus();
 }
 
@@ -192,6 +195,7 @@ void LiveNode::turn() {
   std::vector<venue::VenueEvent> events;
   venue_->poll(now_ns(), events);
   to_runtime(events);
+  if (venue_->take_unmirrored_fee()) reconcile_due_ = true;
   if (reconcile_due_) {
     runtime::Commands commands;
     runtime_->request_reconcile(commands);

@@ -165,6 +165,8 @@ BOOST_FIXTURE_TEST_CASE(venue_error_outcomes, Fixture) {
   BOOST_TEST(r.outcome.retry_after_s == 7);
   BOOST_TEST(RateUsage::find(r.usage.used_weight, 1, 'M').value_or(-1) == 6001);
   BOOST_TEST(!r.value.has_value());
+  // -1015 limits new orders only: other requests (and the next order, whose refusal is the
+  // venue's to give) still go out.
 
   venue.answer(
       "POST", "/api/v3/order",
@@ -175,6 +177,12 @@ BOOST_FIXTURE_TEST_CASE(venue_error_outcomes, Fixture) {
   BOOST_TEST((r.outcome.kind == OutcomeKind::kBanned));
   BOOST_TEST(r.outcome.banned_until_ms == 1700000123456);
   BOOST_TEST(r.outcome.retry_after_s == 120);
+  // Banned: nothing is sent until the ban ends; the answer is the client's own.
+  const RestResult<Empty> held = client->ping();
+  BOOST_TEST((held.outcome.kind == OutcomeKind::kRetryAfter));
+  BOOST_TEST(held.outcome.http_status == 0);
+  BOOST_TEST(held.message.find("not sent") != std::string::npos, held.message);
+  clock.sleep_ms(std::int64_t{3} * 24 * 3600 * 1000);  // a ban's end is capped at three days
 
   venue.answer("POST", "/api/v3/order",
                {503, R"({"code":-1007,"msg":"Timeout waiting for response from backend server. )"
