@@ -43,6 +43,17 @@ class Journal {
     }
   }
 
+  // Whether lines must be given as text (kept or sent to a sink); otherwise a caller may hash
+  // its line itself and append_hashed() it.
+  bool wants_text() const { return keep_text_ || sink_ != nullptr; }
+  // A line the caller hashed itself: hash_after = fnv1a(line + "\n", fingerprint()) (e.g. by
+  // core/fnv_literal.h, without building the text). Only when !wants_text() (checked).
+  void append_hashed(std::uint64_t hash_after) {
+    Q50_CHECK(!wants_text(), "journal: a hashed line where text is wanted");
+    hash_ = hash_after;
+    ++lines_;
+  }
+
   std::uint64_t fingerprint() const { return hash_; }
   std::uint64_t lines() const { return lines_; }
   const std::string& text() const { return text_; }
