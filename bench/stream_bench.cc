@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "sim/engine.h"
+#include "sim/journal.h"
 #include "sim/sources.h"
 #include "sim/market_stream.h"
 #include "sim/synthetic_market.h"
@@ -107,14 +108,15 @@ void run_one(std::int64_t bars, double skill) {
   std::printf(
       "bars=%lld seconds=%.3f bars_per_s=%.0f ns_per_bar=%.1f cpu_ns_per_bar=%.1f "
       "peak_rss_kib=%ld events=%lld orders=%lld fills=%lld risk_limited=%lld final_equity=%.2f "
-      "fingerprint=%016llx\n",
+      "fingerprint=%016llx fingerprint_scheme=%d\n",
       static_cast<long long>(s.bars), seconds, static_cast<double>(s.bars) / seconds,
       seconds * 1e9 / static_cast<double>(s.bars),
       cpu_seconds * 1e9 / static_cast<double>(s.bars), peak_rss_kib(),
       static_cast<long long>(s.events), static_cast<long long>(s.orders),
       static_cast<long long>(s.fills),
       static_cast<long long>(risk_limited),
-      q50::to_double(s.final_equity_e8), static_cast<unsigned long long>(s.fingerprint));
+      q50::to_double(s.final_equity_e8), static_cast<unsigned long long>(s.fingerprint),
+      q50::sim::kFingerprintScheme);
   for (const auto& [code, count] : s.venue_rejects) {
     std::printf("  venue rejects %s: %lld\n", std::string(q50::sim::reject_code_name(code)).c_str(),
                 static_cast<long long>(count));

@@ -1,5 +1,8 @@
 #include "core/prng.h"
 
+#include <bit>
+#include <cmath>
+
 #include "core/check.h"
 
 namespace q50 {
@@ -9,6 +12,8 @@ namespace {
 __extension__ typedef unsigned __int128 u128;
 
 constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+#include "core/prng_ziggurat_tables.inc"
 
 }  // namespace
 
@@ -62,11 +67,66 @@ bool Prng::chance(std::uint64_t num, std::uint64_t den) {
   return below(den) < num;
 }
 
+double Prng::uniform01_open0() {
+  return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53;
+}
+
 double Prng::normal() {
-  // Sum of twelve 32-bit uniforms, exact in an integer; one scaling to double at the end.
-  std::uint64_t sum = 0;
-  for (int i = 0; i < 12; ++i) sum += next_u64() >> 32;
-  return static_cast<double>(sum) * 0x1.0p-32 - 6.0;
+  for (;;) {
+    // Bits 0-7 pick the layer, bit 8 the sign, bits 11-63 the magnitude j in [0, 2^53).
+    const std::uint64_t bits = next_u64();
+    const std::size_t layer = bits & 0xffU;
+    const bool negative = (bits & 0x100U) != 0;
+    const std::uint64_t j = bits >> 11;
+    const double x = static_cast<double>(j) * kZigW[layer];  // exact product of exact values
+    if (j < kZigK[layer]) {  // inside the layer core rectangle: the sign bit set without a branch
+      return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) | ((bits & 0x100U) << 55));
+    }
+    if (layer == 0) {
+      // The base layer beyond r: a draw from the tail x > r (Marsaglia 1964).
+      double a = 0;
+      double b = 0;
+      do {
+        a = -std::log(uniform01_open0()) * kZigInvR;
+        b = -std::log(uniform01_open0());
+      } while (b + b < a * a);
+      const double t = kZigR + a;
+      return negative ? -t : t;
+    }
+    // The wedge between the curve and the layer's outer rectangle: accept under the curve.
+    const double y = kZigF[layer] + uniform01() * (kZigF[layer + 1] - kZigF[layer]);
+    if (y < std::exp(-0.5 * x * x)) return negative ? -x : x;
+  }
+}
+
+double Prng::gamma(double shape) {
+  Q50_CHECK(shape > 0, "Prng::gamma needs a positive shape");
+  if (shape < 1.0) {
+    const double boosted = gamma(shape + 1.0);
+    return boosted * std::pow(uniform01_open0(), 1.0 / shape);
+  }
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    double x = 0;
+    double v = 0;
+    do {
+      x = normal();
+      v = 1.0 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const double u = uniform01_open0();
+    const double x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+    if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
+  }
+}
+
+double Prng::student_t(double nu) {
+  Q50_CHECK(nu > 2.0, "Prng::student_t needs nu > 2 (a finite variance)");
+  const double z = normal();
+  const double chi2 = 2.0 * gamma(0.5 * nu);
+  return z / std::sqrt(chi2 / nu) * std::sqrt((nu - 2.0) / nu);
 }
 
 }  // namespace q50

@@ -53,7 +53,8 @@ const std::vector<TableKeys>& schema() {
        {"name", "description", "seed", "bars", "start", "end", "checkpoint_every_bars"}},
       {"market", {"source", "synthetic", "csv", "qlib"}},
       {"market.synthetic",
-       {"start_price", "bar_interval", "wick", "base_volume", "reversion", "regimes", "jumps"}},
+       {"start_price", "bar_interval", "wick", "base_volume", "reversion", "student_t_dof",
+        "regimes", "jumps"}},
       {"market.synthetic.regimes", {"regime", "bars"}},
       {"market.synthetic.jumps", {"at_bar", "jump_pct"}},
       {"market.csv", {"path", "columns"}},
@@ -680,6 +681,8 @@ absl::Status read_synthetic_market(const Table& market, Scenario& sc) {
   // volume <= base_volume * 1.5 * 0.022 / 0.005 stays below the venue's volume bound.
   Q50_SCENARIO_TRY(t->get("base_volume", sc.market.ohlcv.base_volume, Bounds{0.0, 1e9, true, false}));
   Q50_SCENARIO_TRY(t->get("reversion", sc.market.ohlcv.reversion, Bounds{0.0, 1.0, false, true}));
+  // Fat tails: Student t shocks of unit variance; the variance is finite only above 2 dof.
+  Q50_SCENARIO_TRY(t->get("student_t_dof", p.student_t_dof, Bounds{2.0, 1e6, true, false}));
   Q50_SCENARIO_TRY(read_regimes(*t, p));
   Q50_SCENARIO_TRY(synthetic_length(market, sc));
   return read_jumps(*t, sc.market);

@@ -33,7 +33,7 @@ bool MarketStream::next(SyntheticOhlcv& out) {
   if (entered) [[unlikely]] enter_span(regime);
   const double vol = vol_;
   if (index_ > 0) {
-    log_price_ += drift_ + vol * close_rng_.normal();
+    log_price_ += drift_ + vol * return_shock(close_rng_, params_);
     if (shape_.reversion != 0.0) log_price_ -= shape_.reversion * (log_price_ - log_start_);
   }
   const auto close_f32 = static_cast<float>(std::exp(log_price_));

@@ -52,9 +52,12 @@ std::optional<std::string> account_out_of_range(const Exchange& x, const Bar& ne
     return fmt::format("the position {} base units is beyond +-{}", quote(base_total),
                        quote(limits::kMaxPositionE8));
   }
-  if (const Int128 v = abs128(base_total) * next.high_e8 / kFixedScale; v > limits::kMaxBalanceE8) {
-    return fmt::format("the position's value {} quote at the bar's high {} is beyond {}", quote(v),
-                       quote(next.high_e8), quote(limits::kMaxBalanceE8));
+  // floor(x / 1e8) > M <=> x >= (M + 1) * 1e8 for x >= 0: no 128-bit division per bar.
+  constexpr Int128 kValueBound = (static_cast<Int128>(limits::kMaxBalanceE8) + 1) * kFixedScale;
+  if (const Int128 scaled = abs128(base_total) * next.high_e8; scaled >= kValueBound) {
+    return fmt::format("the position's value {} quote at the bar's high {} is beyond {}",
+                       quote(scaled / kFixedScale), quote(next.high_e8),
+                       quote(limits::kMaxBalanceE8));
   }
   for (const auto& [id, order] : x.state().orders) {
     if (!order.open()) continue;

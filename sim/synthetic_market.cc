@@ -91,6 +91,10 @@ MarketRegime regime_at(const SyntheticMarketParams& params, std::int64_t index) 
   return MarketRegime::kNormal;
 }
 
+double return_shock(Prng& rng, const SyntheticMarketParams& params) {
+  return params.student_t_dof > 0 ? rng.student_t(params.student_t_dof) : rng.normal();
+}
+
 std::vector<SyntheticBar> generate_market(const SyntheticMarketParams& params) {
   Q50_CHECK(!params.schedule.empty(), "synthetic market needs a regime schedule");
   Q50_CHECK(params.bars >= 0, "negative bar count");
@@ -101,7 +105,7 @@ std::vector<SyntheticBar> generate_market(const SyntheticMarketParams& params) {
   double log_price = std::log(params.start_price);
   for (std::int64_t i = 0; i < params.bars; ++i) {
     const MarketRegime regime = walk.next();
-    if (i > 0) log_price += regime_drift(regime) + regime_vol(regime) * rng.normal();
+    if (i > 0) log_price += regime_drift(regime) + regime_vol(regime) * return_shock(rng, params);
     bars.push_back(
         {params.start_ts_ns + i * params.bar_ns, static_cast<float>(std::exp(log_price)), regime});
   }

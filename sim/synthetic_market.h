@@ -6,11 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/prng.h"
 #include "core/timestamp.h"
 
 namespace q50::sim {
 
-// Market regimes of the synthetic generator. Hourly log returns are drift + vol * N(0,1).
+// Market regimes of the synthetic generator. Hourly log returns are drift + vol * shock, the
+// shock N(0,1) or, with student_t_dof, a unit-variance Student t (fat tails).
 enum class MarketRegime : std::uint8_t { kQuiet, kNormal, kTrending, kVolatile, kCrash };
 
 std::string_view regime_name(MarketRegime r);
@@ -28,7 +30,14 @@ struct SyntheticMarketParams {
   // Repeated until `bars` bars exist.
   std::vector<RegimeSpan> schedule;
   std::int64_t bars = 0;
+  // 0: normal shocks. > 2: Student t shocks with this many degrees of freedom, scaled to unit
+  // variance (Prng::student_t), so a regime's vol keeps its meaning and only the tails fatten
+  // (4 to 6 is typical of hourly crypto returns).
+  double student_t_dof = 0;
 };
+
+// The standardised shock of one bar's log return: rng.normal(), or rng.student_t(dof).
+double return_shock(Prng& rng, const SyntheticMarketParams& params);
 
 // The regime schedule walked bar by bar: the spans in order, repeated; a span of 0 bars is
 // skipped. The one implementation of the schedule: the batch generator, the stream and the

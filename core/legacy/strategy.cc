@@ -67,8 +67,8 @@ double directional_change(const HbState& s, const HbSignal& sig, double price,
 }
 
 // A bar that ends without an order: one hold record and the bar's record.
-StepResult record_hold(StepResult out, const MarketBar& bar, const HbSignal& sig,
-                       HoldReason reason, const HbParams& params) {
+void record_hold(StepResult& out, const MarketBar& bar, const HbSignal& sig,
+                 HoldReason reason, const HbParams& params) {
   HbState& s = out.state.hb;
   const double pnl = diagnostic_pnl(s, bar, params.pnl);
   out.commands.push(HbHoldRecord{bar.ts_ns, reason, s.position, bar.price,
@@ -76,22 +76,21 @@ StepResult record_hold(StepResult out, const MarketBar& bar, const HbSignal& sig
   out.commands.push(bar_record(s, bar.ts_ns, bar.price, sig, false, reason, pnl));
   s.has_prev = true;
   s.prev_price = bar.price;
-  return out;
 }
 
-StepResult submit(StepResult out, const MarketBar& bar, const HbSignal& sig, double qty,
-                  OrderPurpose purpose) {
+void submit(StepResult& out, const MarketBar& bar, const HbSignal& sig, double qty,
+            OrderPurpose purpose) {
   HbPending& p = out.state.hb.pending;
   p.active = true;
   p.purpose = purpose;
   p.signal = sig;
   p.bar = bar;
   out.commands.push(SubmitMarketOrder{qty, purpose});
-  return out;
 }
 
-StepResult hb_on_bar(const StrategyState& state, const MarketBar& bar, const HbParams& params) {
-  StepResult out{state, {}};
+// The step functions below update out.state (the state before the event) in place and push
+// their commands to out.commands (empty on entry).
+void hb_on_bar(StepResult& out, const MarketBar& bar, const HbParams& params) {
   HbState& s = out.state.hb;
   Q50_CHECK(!s.pending.active && !s.ended, "HB strategy got a bar while an order is in flight");
   s.last_price = bar.price;
@@ -159,26 +158,22 @@ HbTradeRecord apply_fill(HbState& s, const OrderFilled& fill, OrderPurpose purpo
 // A venue response to the bar's order (or to BACKTEST_END): the trade record if it filled,
 // then the bar's record. Existing system: a rejected buy records no trade and no hold, so the
 // bar shows HOLD with an empty reason. The diagnostic pnl uses the position after the response.
-StepResult hb_on_response(const StrategyState& state, const Event& event,
-                          const HbParams& params) {
-  StepResult out{state, {}};
+void hb_on_response(StepResult& out, const Event& event, const HbParams& params) {
   HbState& s = out.state.hb;
   Q50_CHECK(s.pending.active, "HB strategy got a venue response with no order in flight");
   const HbPending p = s.pending;
   s.pending.active = false;
   const auto* fill = std::get_if<OrderFilled>(&event);
   if (fill != nullptr) out.commands.push(apply_fill(s, *fill, p.purpose, p.signal.direction));
-  if (p.purpose == OrderPurpose::kBacktestEnd) return out;
+  if (p.purpose == OrderPurpose::kBacktestEnd) return;
   const double pnl = diagnostic_pnl(s, p.bar, params.pnl);
   out.commands.push(bar_record(s, p.bar.ts_ns, p.bar.price, p.signal, fill != nullptr,
                                HoldReason::kNone, pnl));
   s.has_prev = true;
   s.prev_price = p.bar.price;
-  return out;
 }
 
-StepResult hb_on_end(const StrategyState& state, const EndOfData& end) {
-  StepResult out{state, {}};
+void hb_on_end(StepResult& out, const EndOfData& end) {
   HbState& s = out.state.hb;
   Q50_CHECK(!s.pending.active && !s.ended, "HB strategy ended twice or with an order in flight");
   s.ended = true;
@@ -191,12 +186,10 @@ StepResult hb_on_end(const StrategyState& state, const EndOfData& end) {
     p.bar.price = s.last_price;
     out.commands.push(SubmitMarketOrder{-s.position, OrderPurpose::kBacktestEnd});
   }
-  return out;
 }
 
 // QuantileBacktester.run_backtest, one loop iteration.
-StepResult qb_on_bar(const StrategyState& state, const MarketBar& bar, const QbParams& params) {
-  StepResult out{state, {}};
+void qb_on_bar(StepResult& out, const MarketBar& bar, const QbParams& params) {
   QbState& s = out.state.qb;
   double pnl = 0.0;
   if (s.bars > 0) {
@@ -234,7 +227,6 @@ StepResult qb_on_bar(const StrategyState& state, const MarketBar& bar, const QbP
                                 s.capital, drawdown});
   s.position = target;
   ++s.bars;
-  return out;
 }
 
 }  // namespace
@@ -316,16 +308,23 @@ StrategyState initial_state(const StrategyParams& params, double initial_balance
   return s;
 }
 
-StepResult step(const StrategyState& state, const Event& event, const StrategyParams& params) {
+void step_in_place(StepResult& io, const Event& event, const StrategyParams& params) {
+  io.commands.clear();
   if (params.profile == StrategyProfile::kLegacyQuantile) {
     const auto* bar = std::get_if<MarketBar>(&event);
-    if (bar != nullptr) return qb_on_bar(state, *bar, params.qb);
+    if (bar != nullptr) return qb_on_bar(io, *bar, params.qb);
     Q50_CHECK(std::holds_alternative<EndOfData>(event), "QB strategy has no orders");
-    return StepResult{state, {}};
+    return;
   }
-  if (const auto* bar = std::get_if<MarketBar>(&event)) return hb_on_bar(state, *bar, params.hb);
-  if (const auto* end = std::get_if<EndOfData>(&event)) return hb_on_end(state, *end);
-  return hb_on_response(state, event, params.hb);
+  if (const auto* bar = std::get_if<MarketBar>(&event)) return hb_on_bar(io, *bar, params.hb);
+  if (const auto* end = std::get_if<EndOfData>(&event)) return hb_on_end(io, *end);
+  hb_on_response(io, event, params.hb);
+}
+
+StepResult step(const StrategyState& state, const Event& event, const StrategyParams& params) {
+  StepResult out{state, {}};
+  step_in_place(out, event, params);
+  return out;
 }
 
 }  // namespace q50::legacy

@@ -216,11 +216,13 @@ class Commands {
     items_[size_++] = c;
   }
   std::size_t size() const { return size_; }
+  void clear() { size_ = 0; }
   const Command* begin() const { return items_.data(); }
   const Command* end() const { return items_.data() + size_; }
 
  private:
-  std::array<Command, kCapacity> items_{};
+  // Not value-initialised: only [0, size_) is read, and a step runs once per event.
+  std::array<Command, kCapacity> items_;
   std::size_t size_ = 0;
 };
 
@@ -273,6 +275,11 @@ struct StepResult {
 // only a trade record. QB contract: each MarketBar emits one QbRowRecord; other events are
 // programmer errors.
 StepResult step(const StrategyState& state, const Event& event, const StrategyParams& params);
+
+// The same step on io.state in place (io.commands is cleared first): io after the call equals
+// step(state before, event, params). What a driver calls once per event, without copying the
+// state in and out.
+void step_in_place(StepResult& io, const Event& event, const StrategyParams& params);
 
 // generate_hummingbot_signal: inverted tier map, 3-way probabilities (spread_thresh absent),
 // target_pct of the sizing rule, direction from `side` (the long/short thresholds are unused).

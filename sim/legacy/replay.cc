@@ -11,6 +11,7 @@
 
 #include "core/check.h"
 #include "sim/event_queue.h"
+#include "core/fnv_literal.h"
 #include "sim/journal.h"
 
 namespace q50::sim {
@@ -22,56 +23,108 @@ using legacy::StrategyProfile;
 
 using SimEvent = ReplayEvent;
 
-// Builds one canonical journal line in a reused buffer: "kind key=value ...", integers in
-// decimal, doubles as the 16 hex digits of their IEEE bits (exact, and identical across
-// compilers and standard libraries, unlike any decimal formatting choice).
+// One canonical journal line: "kind key=value ...", integers in decimal, doubles as the hex
+// digits of their IEEE bits (exact, and identical across compilers and standard libraries,
+// unlike any decimal formatting choice), then '\n'. The fingerprint is byte-wise FNV-1a of
+// that text (pinned in golden/replay/fingerprints.txt). When the journal keeps no text, the
+// line is hashed as it is described, never built: its constant pieces ("bar i=", " ts=", ...)
+// are FnvLiterals (one multiply and one table load each, core/fnv_literal.h) and the digits
+// are hashed two per dependent step (fnv1a_decimal, fnv1a_hex). tests/sim/legacy/replay_journal_hash_test.cc checks both
+// ways give the same fingerprint on every reference case.
 class Line {
  public:
-  explicit Line(std::string& buf) : buf_(buf) { buf_.clear(); }
-  Line& kind(std::string_view k) {
-    buf_ += k;
+  Line(Journal& journal, std::string& buf)
+      : journal_(journal), text_(journal.wants_text() ? &buf : nullptr),
+        hash_(journal.fingerprint()) {
+    if (text_ != nullptr) text_->clear();
+  }
+  Line& lit(const FnvLiteral& piece) {
+    if (text_ != nullptr) {
+      *text_ += piece.text;
+    } else {
+      hash_ = fnv1a_literal(piece, hash_);
+    }
     return *this;
   }
-  Line& i64(std::string_view key, std::int64_t v) {
-    put_key(key);
-    char tmp[24];
-    const auto res = std::to_chars(tmp, tmp + sizeof tmp, v);
-    buf_.append(tmp, res.ptr);
+  Line& i64(std::int64_t v) {
+    if (text_ != nullptr) {
+      char tmp[24];
+      const auto res = std::to_chars(tmp, tmp + sizeof tmp, v);
+      text_->append(tmp, res.ptr);
+    } else {
+      hash_ = fnv1a_decimal(v, hash_);
+    }
     return *this;
   }
-  Line& f64(std::string_view key, double v) {
-    put_key(key);
-    char tmp[20];
-    const auto res = std::to_chars(tmp, tmp + sizeof tmp, std::bit_cast<std::uint64_t>(v), 16);
-    buf_.append(tmp, res.ptr);
+  Line& f64(double v) {
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    if (text_ != nullptr) {
+      char tmp[20];
+      const auto res = std::to_chars(tmp, tmp + sizeof tmp, bits, 16);
+      text_->append(tmp, res.ptr);
+    } else {
+      hash_ = fnv1a_hex(bits, hash_);
+    }
     return *this;
   }
-  Line& str(std::string_view key, std::string_view v) {
-    put_key(key);
-    buf_ += v;
-    return *this;
+  // Ends the line (its '\n') and appends it to the journal.
+  void end() {
+    if (text_ != nullptr) {
+      journal_.append(*text_);
+    } else {
+      journal_.append_hashed(fnv1a_byte('\n', hash_));
+    }
   }
 
  private:
-  void put_key(std::string_view key) {
-    buf_ += ' ';
-    buf_ += key;
-    buf_ += '=';
-  }
-  std::string& buf_;
+  Journal& journal_;
+  std::string* text_;  // the line's text when the journal wants it, else null
+  std::uint64_t hash_;
 };
 
-std::string_view purpose_name(legacy::OrderPurpose p) {
-  switch (p) {
-    case legacy::OrderPurpose::kDirectional:
-      return "DIRECTIONAL";
-    case legacy::OrderPurpose::kNeutralClose:
-      return "NEUTRAL_CLOSE";
-    case legacy::OrderPurpose::kBacktestEnd:
-      return "BACKTEST_END";
-  }
-  return "DIRECTIONAL";
-}
+// The constant pieces of the journal's lines, hashed at compile time.
+constexpr FnvLiteral kEndTs = fnv_literal("end ts=");
+constexpr FnvLiteral kBarI = fnv_literal("bar i=");
+constexpr FnvLiteral kTs = fnv_literal(" ts=");
+constexpr FnvLiteral kPx = fnv_literal(" px=");
+constexpr FnvLiteral kFillTs = fnv_literal("fill ts=");
+constexpr FnvLiteral kQty = fnv_literal(" qty=");
+constexpr FnvLiteral kFee = fnv_literal(" fee=");
+constexpr FnvLiteral kSlip = fnv_literal(" slip=");
+constexpr FnvLiteral kCash = fnv_literal(" cash=");
+constexpr FnvLiteral kPos = fnv_literal(" pos=");
+constexpr FnvLiteral kRejectTs = fnv_literal("reject ts=");
+constexpr FnvLiteral kCost = fnv_literal(" cost=");
+constexpr FnvLiteral kOrderQty = fnv_literal("order qty=");
+constexpr FnvLiteral kTradePnl = fnv_literal("trade pnl=");
+constexpr FnvLiteral kEntry = fnv_literal(" entry=");
+constexpr FnvLiteral kRecordPv = fnv_literal("record pv=");
+constexpr FnvLiteral kPnl = fnv_literal(" pnl=");
+constexpr FnvLiteral kCapital = fnv_literal(" capital=");
+
+// " purpose=" + purpose_name(p), by OrderPurpose.
+constexpr FnvLiteral kPurpose[] = {
+    fnv_literal(" purpose=DIRECTIONAL"),
+    fnv_literal(" purpose=NEUTRAL_CLOSE"),
+    fnv_literal(" purpose=BACKTEST_END"),
+};
+// "hold reason=" + hold_reason_name(r) + " pv=", by HoldReason.
+constexpr FnvLiteral kHoldReasonPv[] = {
+    fnv_literal("hold reason= pv="),
+    fnv_literal("hold reason=HOLD_POSITION pv="),
+    fnv_literal("hold reason=HOLD_NO_POSITION pv="),
+    fnv_literal("hold reason=LONG_HOLD pv="),
+    fnv_literal("hold reason=SHORT_HOLD pv="),
+    fnv_literal("hold reason=LONG_NO_POSITION pv="),
+    fnv_literal("hold reason=SHORT_NO_POSITION pv="),
+};
+// "qb side=" + qb_side_name(s) + " pos=", by QbSide.
+constexpr FnvLiteral kQbSidePos[] = {
+    fnv_literal("qb side=BUY pos="),
+    fnv_literal("qb side=SELL pos="),
+    fnv_literal("qb side=HOLD pos="),
+    fnv_literal("qb side=LIQUIDATE pos="),
+};
 
 class Simulator {
  public:
@@ -81,7 +134,7 @@ class Simulator {
         hb_(config.params.profile == StrategyProfile::kLegacyHummingbot),
         venue_(config.venue),
         journal_(config.keep_journal_text),
-        state_(legacy::initial_state(config.params, config.venue.initial_cash)) {
+        step_{legacy::initial_state(config.params, config.venue.initial_cash), {}} {
     line_.reserve(256);
     if (hb_) {
       out_.hb_bars.reserve(bars.size());
@@ -120,7 +173,7 @@ class Simulator {
 
   ReplayState capture() const {
     ReplayState s;
-    s.strategy = state_;
+    s.strategy = step_.state;
     s.venue = venue_.ledger();
     s.queue = queue_.snapshot();
     s.queue_now_ns = queue_.now_ns();
@@ -139,7 +192,7 @@ class Simulator {
 
   // The inverse of capture(), on a Simulator constructed with the run's bars and config.
   void restore(ReplayState s) {
-    state_ = s.strategy;
+    step_.state = s.strategy;
     venue_ = LegacyMarginVenue(config_.venue, s.venue);
     queue_.restore_counters(s.queue_now_ns, s.queue_next_seq);
     for (auto& e : s.queue) queue_.restore_push(std::move(e));
@@ -166,9 +219,8 @@ class Simulator {
     last_ts_ns_ = e.ts_ns;
     ++out_.events;
     const legacy::Event ev = to_strategy_event(e);
-    legacy::StepResult r = legacy::step(state_, ev, config_.params);
-    state_ = r.state;
-    for (const Command& c : r.commands) execute(c, e.ts_ns);
+    legacy::step_in_place(step_, ev, config_.params);
+    for (const Command& c : step_.commands) execute(c, e.ts_ns);
     check_ledger();
   }
 
@@ -179,8 +231,7 @@ class Simulator {
       case SimEvent::Kind::kVenue:
         return on_venue(e.payload.venue);
       case SimEvent::Kind::kEnd:
-        Line(line_).kind("end").i64("ts", e.ts_ns);
-        journal_.append(line_);
+        Line(journal_, line_).lit(kEndTs).i64(e.ts_ns).end();
         return legacy::EndOfData{e.ts_ns};
     }
     Q50_CHECK(false, "unknown simulator event");
@@ -198,8 +249,8 @@ class Simulator {
       queue_.push(bar.ts_ns, Priority::kControl, SimEvent{SimEvent::Kind::kEnd, 0, {}});
     }
     if (hb_) venue_.on_bar(bar.ts_ns, bar.price);
-    Line(line_).kind("bar").i64("i", bar.index).i64("ts", bar.ts_ns).f64("px", bar.price);
-    journal_.append(line_);
+    Line(journal_, line_).lit(kBarI).i64(bar.index).lit(kTs).i64(bar.ts_ns).lit(kPx)
+        .f64(bar.price).end();
     return bar;
   }
 
@@ -208,17 +259,15 @@ class Simulator {
       // Invariant: a fill never exceeds its order; the legacy venue fills completely.
       Q50_CHECK(std::fabs(f->qty) <= std::fabs(order_qty_) && f->qty == order_qty_,
                 "invariant: fill quantity differs from the order's");
-      Line(line_).kind("fill").i64("ts", f->ts_ns).f64("qty", f->qty).f64("px", f->price)
-          .f64("fee", f->fee).f64("slip", f->slippage).f64("cash", f->cash_after)
-          .f64("pos", f->position_after);
-      journal_.append(line_);
+      Line(journal_, line_).lit(kFillTs).i64(f->ts_ns).lit(kQty).f64(f->qty).lit(kPx)
+          .f64(f->price).lit(kFee).f64(f->fee).lit(kSlip).f64(f->slippage).lit(kCash)
+          .f64(f->cash_after).lit(kPos).f64(f->position_after).end();
       return legacy::OrderFilled{f->ts_ns, f->qty, f->price, f->fee, f->slippage,
                                    f->cash_after, f->position_after};
     }
     const auto& rj = std::get<LegacyReject>(v);
-    Line(line_).kind("reject").i64("ts", rj.ts_ns).f64("qty", rj.qty).f64("cost", rj.cost)
-        .f64("cash", rj.cash);
-    journal_.append(line_);
+    Line(journal_, line_).lit(kRejectTs).i64(rj.ts_ns).lit(kQty).f64(rj.qty).lit(kCost)
+        .f64(rj.cost).lit(kCash).f64(rj.cash).end();
     return legacy::OrderRejected{rj.ts_ns, rj.qty};
   }
 
@@ -226,25 +275,22 @@ class Simulator {
     if (const auto* o = std::get_if<legacy::SubmitMarketOrder>(&c)) {
       Q50_CHECK(hb_, "only the HB profile sends orders");
       order_qty_ = o->qty;
-      Line(line_).kind("order").f64("qty", o->qty).str("purpose", purpose_name(o->purpose));
-      journal_.append(line_);
+      Line(journal_, line_).lit(kOrderQty).f64(o->qty)
+          .lit(kPurpose[static_cast<std::size_t>(o->purpose)]).end();
       const LegacyVenueEvent resp = venue_.submit(o->qty, now_ns);
       const TimestampNs ts = std::visit([](const auto& x) { return x.ts_ns; }, resp);
       queue_.push(ts, Priority::kVenueResponse, SimEvent{SimEvent::Kind::kVenue, 0, resp});
     } else if (const auto* h = std::get_if<legacy::HbHoldRecord>(&c)) {
-      Line(line_).kind("hold").str("reason", legacy::hold_reason_name(h->reason))
-          .f64("pv", h->portfolio_value);
-      journal_.append(line_);
+      Line(journal_, line_).lit(kHoldReasonPv[static_cast<std::size_t>(h->reason)])
+          .f64(h->portfolio_value).end();
       out_.hb_holds.push_back(*h);
     } else if (const auto* t = std::get_if<legacy::HbTradeRecord>(&c)) {
       check_trade(*t);
-      Line(line_).kind("trade").f64("pnl", t->pnl).f64("entry", t->entry_price);
-      journal_.append(line_);
+      Line(journal_, line_).lit(kTradePnl).f64(t->pnl).lit(kEntry).f64(t->entry_price).end();
       out_.hb_trades.push_back(*t);
     } else if (const auto* b = std::get_if<legacy::HbBarRecord>(&c)) {
       check_bar(*b);
-      Line(line_).kind("record").f64("pv", b->portfolio_value).f64("pnl", b->pnl);
-      journal_.append(line_);
+      Line(journal_, line_).lit(kRecordPv).f64(b->portfolio_value).lit(kPnl).f64(b->pnl).end();
       out_.hb_bars.push_back(*b);
     } else {
       record_qb(std::get<legacy::QbRowRecord>(c));
@@ -252,13 +298,12 @@ class Simulator {
   }
 
   void record_qb(const legacy::QbRowRecord& q) {
-    Q50_CHECK(q.portfolio_value == state_.qb.capital || std::isnan(q.portfolio_value),
+    Q50_CHECK(q.portfolio_value == step_.state.qb.capital || std::isnan(q.portfolio_value),
               "invariant: QB record's portfolio value differs from the capital");
     Q50_CHECK(!(std::fabs(q.position_after) > config_.params.qb.sizing.position_limit),
               "invariant: QB position beyond position_limit");
-    Line(line_).kind("qb").str("side", legacy::qb_side_name(q.side))
-        .f64("pos", q.position_after).f64("capital", q.portfolio_value).f64("pnl", q.pnl);
-    journal_.append(line_);
+    Line(journal_, line_).lit(kQbSidePos[static_cast<std::size_t>(q.side)])
+        .f64(q.position_after).lit(kCapital).f64(q.portfolio_value).lit(kPnl).f64(q.pnl).end();
     out_.qb_rows.push_back(q);
   }
 
@@ -278,8 +323,8 @@ class Simulator {
 
   void check_ledger() const {
     // While an order is in flight the venue has applied it and the strategy has not heard yet.
-    if (!hb_ || state_.hb.pending.active) return;
-    const legacy::HbState& s = state_.hb;
+    if (!hb_ || step_.state.hb.pending.active) return;
+    const legacy::HbState& s = step_.state.hb;
     Q50_CHECK((s.cash == venue_.cash() || (std::isnan(s.cash) && std::isnan(venue_.cash()))) &&
                   s.position == venue_.position(),
               "invariant: the strategy's account mirror differs from the venue's ledger");
@@ -291,7 +336,7 @@ class Simulator {
   LegacyMarginVenue venue_;
   Journal journal_;
   EventQueue<SimEvent> queue_;
-  legacy::StrategyState state_;
+  legacy::StepResult step_;  // the strategy's state and its last step's commands
   ReplayResult out_;
   std::string line_;
   TimestampNs last_ts_ns_ = INT64_MIN;

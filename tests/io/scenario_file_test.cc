@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_SUITE(example)
 BOOST_AUTO_TEST_CASE(example_parses_with_its_documented_values) {
   const Scenario sc = parse_ok(testing::read_text(example_path()), example_path());
   BOOST_TEST(sc.name == "example");
-  BOOST_TEST(sc.seed == 20261125u);
+  BOOST_TEST(sc.seed == 20261147u);
   BOOST_TEST(*sc.bars == 600);
   BOOST_TEST(format_timestamp(*sc.start_ts_ns) == "2024-01-01 00:00:00");
   BOOST_TEST(sc.market.synthetic.bars == 600);
@@ -81,7 +81,8 @@ BOOST_AUTO_TEST_CASE(example_parses_with_its_documented_values) {
   for (std::size_t i = 0; i < sc.faults.size(); ++i) {
     BOOST_TEST(static_cast<std::size_t>(sc.faults[i].kind) == i);
   }
-  BOOST_TEST(sc.faults[0].origin == example_path() + ":192:1");
+  BOOST_TEST(sc.faults[0].origin == example_path() + ":195:1");
+  BOOST_TEST(sc.market.synthetic.student_t_dof == 5.0);
 }
 
 BOOST_AUTO_TEST_CASE(example_documents_every_key_the_reader_knows) {
@@ -121,6 +122,7 @@ BOOST_AUTO_TEST_CASE(a_minimal_scenario_takes_the_documented_defaults) {
   BOOST_TEST(sc.market.synthetic.start_price == 30000.0);
   BOOST_TEST(sc.market.ohlcv.wick == sim::OhlcvShape{}.wick);
   BOOST_TEST(sc.market.ohlcv.reversion == 0.0);
+  BOOST_TEST(sc.market.synthetic.student_t_dof == 0.0);  // normal shocks
   BOOST_REQUIRE_EQUAL(sc.market.synthetic.schedule.size(), 1u);
   BOOST_CHECK(sc.market.synthetic.schedule[0].regime == sim::MarketRegime::kNormal);
   BOOST_CHECK(!sc.market.csv && !sc.market.qlib && !sc.signals.file);
@@ -347,6 +349,15 @@ BOOST_AUTO_TEST_CASE(wrong_types) {
   BOOST_TEST(error_of("[scenario]\nname = \"t\"\nseed = -1\n") ==
              "t.toml:3:8: [scenario].seed: expected an integer >= 0 or a hex string \"0x...\" "
              "(uint64), got -1");
+}
+
+BOOST_AUTO_TEST_CASE(student_t_needs_more_than_two_degrees_of_freedom) {
+  BOOST_TEST(parse_ok(doc("bars = 5\n[market.synthetic]\nstudent_t_dof = 2.5\n"))
+                 .market.synthetic.student_t_dof == 2.5);
+  const std::string e = error_of(doc("bars = 5\n[market.synthetic]\nstudent_t_dof = 2\n"));
+  BOOST_TEST(e.find("[market.synthetic].student_t_dof: expected a number in (2, ") !=
+                 std::string::npos,
+             e);
 }
 
 BOOST_AUTO_TEST_CASE(out_of_range_values) {

@@ -1,0 +1,99 @@
+// The legacy replay loop alone (sim::run_replay), in process, on a hummingbot case: the
+// figure the speed issue's "<= 100 ns/bar" is about. Reads the case once, checks the loop's
+// fingerprint against golden/replay/fingerprints.txt's, then times REPS runs and prints min
+// and median ns/bar by the thread's CPU clock (steadier on a shared machine: it does not count
+// time descheduled) and by the wall clock, with the machine and its load.
+//
+//   replay_loop_bench [REPS] [CASE_DIR]   (default 200, <reference>/backtest_hb/d17245f_enhanced)
+#include <malloc.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/legacy/strategy.h"
+#include "io/backtest_input.h"
+#include "sim/legacy/replay.h"
+
+#ifndef Q50SIM_BENCH_REFERENCE_DIR
+#define Q50SIM_BENCH_REFERENCE_DIR "build/release/reference"
+#endif
+
+namespace {
+
+double thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+std::string first_line_with(const char* path, const char* prefix) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) return line;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // q50sim's heap policy (app/main.cc tune_malloc): freed records stay mapped between runs.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 16 << 20);
+  const int reps = argc > 1 ? std::atoi(argv[1]) : 200;
+  const std::filesystem::path dir =
+      argc > 2 ? std::filesystem::path(argv[2])
+               : std::filesystem::path(Q50SIM_BENCH_REFERENCE_DIR) / "backtest_hb/d17245f_enhanced";
+  const auto config = q50::io::read_hb_config((dir / "config.json").string());
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
+    return 4;
+  }
+  const auto bars = q50::io::read_hb_bars((dir / "input.csv").string(), *config);
+  if (!bars.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(bars.status().message()).c_str());
+    return 4;
+  }
+  q50::sim::ReplayConfig rc;  // what app/cmd_replay's prepare_hummingbot builds
+  rc.params.profile = q50::legacy::StrategyProfile::kLegacyHummingbot;
+  rc.params.hb.max_position_pct = config->max_position_pct;
+  rc.params.hb.min_confidence_hold = config->min_confidence_hold;
+  rc.params.hb.pnl = config->real_prices ? q50::legacy::PnlFormula::kFromPriceChange
+                                         : q50::legacy::PnlFormula::kFromTruth;
+  rc.params.hb.options.sizing = config->sizing;
+  rc.venue.initial_cash = config->initial_balance;
+  rc.venue.fee_rate = config->fee_rate;
+  std::vector<double> cpu, wall;
+  std::uint64_t fp = 0;
+  for (int i = 0; i < reps; ++i) {
+    const auto w0 = std::chrono::steady_clock::now();
+    const double c0 = thread_cpu_ns();
+    fp = q50::sim::run_replay(*bars, rc).fingerprint;
+    cpu.push_back(thread_cpu_ns() - c0);
+    wall.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - w0)
+                       .count());
+  }
+  std::sort(cpu.begin(), cpu.end());
+  std::sort(wall.begin(), wall.end());
+  const double n = static_cast<double>(bars->size());
+  std::printf("machine: %s, nproc %ld; load %s\n",
+              first_line_with("/proc/cpuinfo", "model name").c_str(),
+              sysconf(_SC_NPROCESSORS_ONLN), first_line_with("/proc/loadavg", "").c_str());
+  std::printf("replay loop %s: %zu bars, %d runs, fingerprint %016" PRIx64 "\n",
+              dir.filename().string().c_str(), bars->size(), reps, fp);
+  std::printf("  cpu  ns/bar: min %.1f  median %.1f\n", cpu.front() / n, cpu[cpu.size() / 2] / n);
+  std::printf("  wall ns/bar: min %.1f  median %.1f\n", wall.front() / n,
+              wall[wall.size() / 2] / n);
+  return 0;
+}
