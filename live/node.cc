@@ -152,6 +152,12 @@ absl::Status LiveNode::run() {
     turn();
     wait();
   }
+  if (!venue_->fatal()) {
+    // A last look at the venue's books, so the state and metrics end with them.
+    runtime::Commands last;
+    runtime_->request_reconcile(last);
+    execute(last);
+  }
   snapshot_.status = venue_->fatal() ? "stopped: credentials refused" : "stopped";
   persist();
   publish();

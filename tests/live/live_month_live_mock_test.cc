@@ -204,7 +204,7 @@ BOOST_AUTO_TEST_CASE(a_faulted_month_killed_midway_ends_with_the_venues_books) {
   BOOST_TEST(m["reconnects"].get<std::int64_t>() >= 1);
 
   venue.signal(SIGTERM);
-  BOOST_TEST(venue.wait(10000) == 0);
+  BOOST_TEST(venue.wait(30000) == 0);
   outputs += venue.out() + venue.err();
 
   // No secret anywhere: the state directory, what both printed, the monitoring pages.

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace q50::testing {
@@ -66,7 +67,8 @@ class Child {
     }
     return "";
   }
-  // Waits for the exit (at most timeout_ms); the exit code, or -1 if still running.
+  // Waits for the exit (at most timeout_ms); the exit code, or -1 if still running. Reads its
+  // output meanwhile, so that a child writing more than a pipe holds is never blocked.
   int wait(int timeout_ms) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (std::chrono::steady_clock::now() < until) {
@@ -75,6 +77,8 @@ class Child {
         reaped_ = true;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       }
+      drain(out_, out_text_);
+      drain(err_, err_text_);
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return -1;
@@ -86,12 +90,26 @@ class Child {
     while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
     return text;
   }
-  std::string out() { return rest_of(out_); }
-  std::string err() { return rest_of(err_); }
+  std::string out() { return std::exchange(out_text_, "") + rest_of(out_); }
+  std::string err() { return std::exchange(err_text_, "") + rest_of(err_); }
   void signal(int sig) { ::kill(pid_, sig); }
   pid_t pid() const { return pid_; }
 
  private:
+  // What is there to read now, without blocking.
+  static void drain(int fd, std::string& into) {
+    for (;;) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0 || (p.revents & POLLIN) == 0) return;
+      char buf[4096];
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) return;
+      into.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  std::string out_text_;
+  std::string err_text_;
   pid_t pid_ = -1;
   int out_ = -1;
   int err_ = -1;
