@@ -566,6 +566,28 @@ for extra, frag in [(["--seed", "x"], "--seed"), (["--seed", "-3"], "--seed"),
     case("demo_%s" % "_".join(extra).replace("{D}/", ""), ["demo"] + extra, code, [frag])
 case("demo_pipeline_out_is_directory", ["demo", "--pipeline", "--bars", "10", "--out", "{D}/out"], 4, ["out"])
 
+# --- special files: FIFOs, devices, paths that alias an input ------------------------------
+case("run_out_is_fifo", ["run", "{D}/sc.toml", "--out", "{D}/pipe"], 4, ["pipe"],
+     {"sc.toml": SCENARIO, "pipe": {"fifo": True}})
+case("run_out_is_dev_stdout", ["run", "{D}/sc.toml", "--out", "/dev/stdout"], 4, ["/dev/stdout"],
+     {"sc.toml": SCENARIO})
+case("suite_dir_is_fifo", ["suite", "{D}/pipe"], 4, ["pipe"], {"pipe": {"fifo": True}})
+case("signals_out_dev_stdout_writes_there", ["signals", "--input", "{D}/sig.csv", "--out",
+                                             "/dev/stdout"], 0, ["timestamp,", "2022-01-01 03:00:00"],
+     sig_files(csv(SIG_HEADER, SIG_ROWS)))
+case("signals_out_dash_is_stdout", ["signals", "--input", "{D}/sig.csv", "--out", "-"], 0,
+     ["timestamp,", "2022-01-01 03:00:00"], sig_files(csv(SIG_HEADER, SIG_ROWS)))
+case("signals_output_is_input_by_dot_path",
+     ["signals", "--input", "{D}/sig.csv", "--out", "{D}/./sig.csv"], 2, ["input"],
+     sig_files(csv(SIG_HEADER, SIG_ROWS)))
+case("signals_output_hard_link_to_input",
+     ["signals", "--input", "{D}/sig.csv", "--out", "{D}/other/../sig.csv"], 2, ["input"],
+     dict(sig_files(csv(SIG_HEADER, SIG_ROWS)), **{"other": {"dir": True}}))
+case("features_out_dash_is_stdout", FEAT[:-1] + ["-"], 0, ["timestamp,close"], qlib())
+case("compare_bom_accepted", CMP, 0, ["PASS"], {"e.csv": "\ufeff" + GOOD, "a.csv": GOOD})
+case("signals_bom_accepted_stdout", ["signals", "--input", "{D}/sig.csv", "--out", "-"], 0,
+     ["2022-01-01 03:00:00"], sig_files("\ufeff" + csv(SIG_HEADER, SIG_ROWS)))
+
 # --- every command: unknown option, repeated option, missing value -----------------------
 for command in ["demo", "signals", "features", "compare", "replay", "run", "suite", "live",
                 "venue", "sweep", "results"]:

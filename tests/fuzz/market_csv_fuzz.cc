@@ -2,6 +2,8 @@
 // the run, then the run itself through the simulator (sim/scenario_run.h), as `q50sim run`
 // does: values that parse must never reach an invariant check of the simulator.
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "io/scenario_file.h"

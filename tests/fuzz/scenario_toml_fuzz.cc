@@ -1,6 +1,7 @@
 // Scenario files (io/scenario_file.h) parsed from memory; a synthetic scenario short enough to
 // run in a few milliseconds is then run through the simulator, as `q50sim run` would.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "io/scenario_file.h"
