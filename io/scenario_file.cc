@@ -215,7 +215,6 @@ struct Bounds {
   }
 };
 
-constexpr Bounds kPositive{0.0, std::numeric_limits<double>::infinity(), true, false};
 constexpr Bounds kNonNegative{0.0, std::numeric_limits<double>::infinity(), false, false};
 constexpr Bounds kUnit{0.0, 1.0, false, false};
 constexpr IntBounds kNonNegativeInt{0, std::numeric_limits<std::int64_t>::max()};
