@@ -5,6 +5,8 @@ and fragments its message must hold (file, line, column, key, value).
 
     python3 tests/app/hostile_cases.py > tests/app/hostile_cases.json
     python3 tests/app/hostile_cases.py --check build/release/app/q50sim   # run them here
+    python3 tests/app/hostile_cases.py --make-checkpoint build/release/app/q50sim
+                                  # rewrites hostile_fixtures/hb.ckpt (after a format change)
 
 A case is {name, files, args, exit, fragments}. files maps a path under the case's folder to
 its text, or to {"head", "unit", "count", "tail"} (head + unit * count + tail: huge inputs kept
@@ -14,8 +16,10 @@ symlink targets is the case's folder. Every case's folder also holds a previous 
 .partial, no temporary), none changed, none removed.
 """
 import base64
+import hashlib
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -566,6 +570,75 @@ for extra, frag in [(["--seed", "x"], "--seed"), (["--seed", "-3"], "--seed"),
     case("demo_%s" % "_".join(extra).replace("{D}/", ""), ["demo"] + extra, code, [frag])
 case("demo_pipeline_out_is_directory", ["demo", "--pipeline", "--bars", "10", "--out", "{D}/out"], 4, ["out"])
 
+# --- tampered checkpoints -----------------------------------------------------------------
+# hostile_fixtures/hb.ckpt: `q50sim replay --profile hummingbot --input hb.csv --config hb.json
+# --checkpoint-at 3 --checkpoint hb.ckpt` over this file's HB_HEADER/HB_ROWS and HB_CONFIG
+# (`--make-checkpoint BIN` writes it again).
+CKPT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hostile_fixtures", "hb.ckpt")
+
+
+def sealed(body, version=None, header=None):
+    """The checkpoint envelope around body with a recomputed SHA-256 (a tamperer's file)."""
+    head = bytearray(header[:60])
+    if version is not None:
+        head[16:20] = struct.pack("<I", version)
+    head[20:28] = struct.pack("<Q", len(body))
+    head[28:60] = hashlib.sha256(body).digest()
+    return bytes(head) + body
+
+
+if os.path.exists(CKPT_PATH):
+    with open(CKPT_PATH, "rb") as f:
+        CKPT = f.read()
+    HEAD, BODY = CKPT[:60], CKPT[60:]
+    TAMPERED = [
+        ("flipped_body_byte", CKPT[:-5] + bytes([CKPT[-5] ^ 0x40]) + CKPT[-4:], 3, ["ck.bin"]),
+        ("flipped_header_byte", CKPT[:9] + bytes([CKPT[9] ^ 1]) + CKPT[10:], 3, ["ck.bin"]),
+        ("truncated_half", CKPT[:len(CKPT) // 2], 3, ["ck.bin"]),
+        ("truncated_header", CKPT[:40], 3, ["ck.bin"]),
+        ("trailing_bytes", CKPT + b"extra", 3, ["ck.bin"]),
+        ("recomputed_after_trailing_bytes", sealed(BODY + b"extra", header=HEAD), 3, ["ck.bin"]),
+        ("recomputed_after_truncation", sealed(BODY[:len(BODY) // 2], header=HEAD), 3, ["ck.bin"]),
+        ("recomputed_other_version", sealed(BODY, version=99, header=HEAD), 3, ["ck.bin", "99"]),
+        ("length_field_huge", HEAD[:20] + struct.pack("<Q", 1 << 62) + CKPT[28:], 3, ["ck.bin"]),
+    ]
+    for i in range(0, len(BODY), max(1, len(BODY) // 24)):
+        body = BODY[:i] + bytes([BODY[i] ^ 0x5A]) + BODY[i + 1:]
+        TAMPERED.append(("recomputed_body_byte_%d" % i, sealed(body, header=HEAD), 3, ["ck.bin"]))
+    for i in range(0, len(BODY) - 8, max(8, len(BODY) // 8)):
+        body = BODY[:i] + b"\xff" * 8 + BODY[i + 8:]
+        TAMPERED.append(("recomputed_body_ones_%d" % i, sealed(body, header=HEAD), 3, ["ck.bin"]))
+    for label, blob, code, frags in TAMPERED:
+        files, _ = replay_hb()
+        files["ck.bin"] = {"base64": base64.b64encode(blob).decode()}
+        case("replay_resume_%s" % label, RESUME, code, frags, files)
+    files, _ = replay_hb(csv(HB_HEADER, replace_field(HB_ROWS, 3, 7, "0.0011")))
+    files["ck.bin"] = {"base64": base64.b64encode(CKPT).decode()}
+    case("replay_resume_other_input", RESUME, 3, ["ck.bin", "hb.csv"], files)
+    cfg = dict(HB_CONFIG)
+    cfg["fee_rate"] = 0.002
+    files, _ = replay_hb(config=json.dumps(cfg))
+    files["ck.bin"] = {"base64": base64.b64encode(CKPT).decode()}
+    case("replay_resume_other_config", RESUME, 3, ["ck.bin", "another config file"], files)
+    files, _ = replay_hb()
+    files["ck.bin"] = {"base64": base64.b64encode(CKPT).decode()}
+    case("replay_resume_other_seed", RESUME + ["--seed", "5"], 3, ["ck.bin", "seed"], files)
+    case("replay_resume_other_profile", RESUME + ["--profile", "quantile"], 3, ["ck.bin", "quantile"], files)
+    case("replay_resume_out_is_checkpoint", RESUME[:-1] + ["{D}/ck.bin"], 2, ["ck.bin"], files)
+
+
+def make_checkpoint(binary):
+    with tempfile.TemporaryDirectory() as d:
+        files, _ = replay_hb()
+        for name, text in files.items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        os.makedirs(os.path.dirname(CKPT_PATH), exist_ok=True)
+        subprocess.run([binary, "replay", "--profile", "hummingbot", "--input",
+                        os.path.join(d, "hb.csv"), "--config", os.path.join(d, "hb.json"),
+                        "--checkpoint-at", "3", "--checkpoint", CKPT_PATH], check=True)
+
+
 # --- special files: FIFOs, devices, paths that alias an input ------------------------------
 case("run_out_is_fifo", ["run", "{D}/sc.toml", "--out", "{D}/pipe"], 4, ["pipe"],
      {"sc.toml": SCENARIO, "pipe": {"fifo": True}})
@@ -580,7 +653,7 @@ case("signals_out_dash_is_stdout", ["signals", "--input", "{D}/sig.csv", "--out"
 case("signals_output_is_input_by_dot_path",
      ["signals", "--input", "{D}/sig.csv", "--out", "{D}/./sig.csv"], 2, ["input"],
      sig_files(csv(SIG_HEADER, SIG_ROWS)))
-case("signals_output_hard_link_to_input",
+case("signals_output_is_input_by_dotdot_path",
      ["signals", "--input", "{D}/sig.csv", "--out", "{D}/other/../sig.csv"], 2, ["input"],
      dict(sig_files(csv(SIG_HEADER, SIG_ROWS)), **{"other": {"dir": True}}))
 case("features_out_dash_is_stdout", FEAT[:-1] + ["-"], 0, ["timestamp,close"], qlib())
@@ -666,7 +739,9 @@ def check(binary):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+    if len(sys.argv) == 3 and sys.argv[1] == "--make-checkpoint":
+        make_checkpoint(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--check":
         check(sys.argv[2])
     else:
         json.dump(cases, sys.stdout, indent=1, ensure_ascii=True)
