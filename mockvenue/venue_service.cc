@@ -178,7 +178,7 @@ std::optional<ApiError> VenueService::Impl::check_signed(Call& call) const {
   if (std::holds_alternative<ApiError>(ts)) return errors::mandatory_missing("timestamp");
   const auto window_us = read_recv_window_us(p);
   if (const auto* e = std::get_if<ApiError>(&window_us)) return *e;
-  const long double speed = clock_.speed();
+  const long double speed = static_cast<long double>(clock_.speed());
   const std::int64_t server_ms = to_ms(call.venue_ns + scenario_faults_.clock_skew_ns());
   const std::int64_t timestamp_ms = std::get<std::int64_t>(ts);
   const auto ahead_ms = static_cast<std::int64_t>(std::ceil(1000.0L * speed));
