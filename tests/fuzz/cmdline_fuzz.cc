@@ -4,7 +4,7 @@
 // suite forks a process per scenario, demo runs a simulated year. Arguments may name small
 // fixture inputs by placeholder (@signals, @scenario, @input, @config, @qbconfig, @qlib,
 // @sweep, @out, @db); any other argument holding '/' or ".." is dropped, and the process works
-// in a private folder, so a fuzzed command writes nothing outside it.
+// in a private folder (emptied after every input), so a fuzzed command writes nothing outside.
 #include <unistd.h>
 
 #include <cstdint>
@@ -65,8 +65,6 @@ const fs::path& fixtures() {
     const float bin[] = {0.0f, 47000.0f, 46900.0f, 47100.0f};
     q50::fuzz::write_file(d / "qlib" / "features" / "btcusdt" / "close.60min.bin",
                           std::string_view(reinterpret_cast<const char*>(bin), sizeof bin));
-    fs::create_directories(q50::fuzz::scratch_dir() / "cwd");
-    if (::chdir((q50::fuzz::scratch_dir() / "cwd").c_str()) != 0) std::abort();
     return d;
   }();
   return dir;
@@ -88,6 +86,30 @@ std::string expand(std::string_view arg) {
 }
 
 }  // namespace
+
+// The process works in <scratch>/cwd; the corpus folders and files named on the command line
+// (and -artifact_prefix) are made absolute first, so that libFuzzer still finds them.
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  static std::vector<std::string> absolute;
+  absolute.reserve(static_cast<std::size_t>(*argc));
+  for (int i = 1; i < *argc; ++i) {
+    std::string arg = (*argv)[i];
+    if (arg.starts_with("-artifact_prefix=")) {
+      arg = "-artifact_prefix=" + fs::absolute(arg.substr(17)).string() +
+            (arg.ends_with("/") ? "/" : "");
+    } else if (!arg.empty() && arg[0] != '-') {
+      arg = fs::absolute(arg).string();
+    } else {
+      continue;
+    }
+    absolute.push_back(arg);
+    (*argv)[i] = absolute.back().data();
+  }
+  (void)fixtures();
+  fs::create_directories(q50::fuzz::scratch_dir() / "cwd");
+  if (::chdir((q50::fuzz::scratch_dir() / "cwd").c_str()) != 0) std::abort();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   (void)fixtures();
