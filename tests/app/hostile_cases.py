@@ -530,17 +530,22 @@ for label, text, frag in [
          {"sw.toml": text, "sc.toml": SCENARIO})
 for extra, frag in [(["--jobs", "0"], "--jobs"), (["--shard", "3/2"], "--shard"),
                     (["--shard", "x"], "--shard"), (["--point", "99"], "99"),
-                    (["--point", "-1"], "--point"), (["--db", "mysql://x"], "mysql")]:
+                    (["--point", "-1"], "--point")]:
     case("sweep_args_%s" % "_".join(extra), SW + extra, 2, [frag], {"sw.toml": SWEEP, "sc.toml": SCENARIO})
-case("sweep_out_is_sweep_file", ["sweep", "{D}/sw.toml", "--out", "{D}/sw.toml"], 2, ["sw.toml"],
+# The store URL is checked where the store opens: bad input (3), naming it.
+case("sweep_db_unknown_scheme", SW + ["--db", "mysql://x"], 3, ["mysql://x", "scheme"],
+     {"sw.toml": SWEEP, "sc.toml": SCENARIO})
+case("sweep_out_is_sweep_file", ["sweep", "{D}/sw.toml", "--out", "{D}/sw.toml"], 4, ["sw.toml"],
      {"sw.toml": SWEEP, "sc.toml": SCENARIO})
 case("results_missing_store", ["results", "{D}/nope.sqlite"], 4, ["nope.sqlite"])
-case("results_not_sqlite", ["results", "{D}/junk.sqlite"], 4, ["junk.sqlite"],
+case("results_not_sqlite", ["results", "{D}/junk.sqlite"], 3, ["junk.sqlite", "not a database"],
      {"junk.sqlite": "this is not a database\n" * 10})
 case("results_directory", ["results", "{D}/out"], 4, ["out"])
 case("results_merge_no_shard", ["results", "merge", "{D}/dest.sqlite"], 2, ["merge"])
-case("results_merge_junk_shard", ["results", "merge", "{D}/dest.sqlite", "{D}/junk.sqlite"], 4,
+case("results_merge_junk_shard", ["results", "merge", "{D}/dest.sqlite", "{D}/junk.sqlite"], 3,
      ["junk.sqlite"], {"junk.sqlite": "not a database"})
+case("results_merge_missing_shard", ["results", "merge", "{D}/dest.sqlite", "{D}/nope.sqlite"], 4,
+     ["nope.sqlite"])
 case("results_two_stores", ["results", "{D}/a", "{D}/b"], 2, ["one DB"])
 VENUE = ["venue", "{D}/sc.toml", "--port", "0"]
 for extra, frag in [(["--speed", "0"], "--speed"), (["--speed", "1e9"], "--speed"),
@@ -560,8 +565,6 @@ case("live_config_unknown_key", LIVE, 3, ["live.toml", "frobnicate"], {"live.tom
 case("live_config_nested", LIVE, 3, ["live.toml"], {"live.toml": big("x = ", "[", 100000)})
 case("live_bad_venue", LIVE[:6] + ["--venue", "moon"], 2, ["moon"], {})
 case("live_max_bars_negative", LIVE + ["--max-bars", "-1"], 2, ["--max-bars"], {})
-case("live_base_url_not_loopback", LIVE[:7] + ["--base-url", "http://example.com"], 2, ["example.com"], {})
-case("live_state_is_file", LIVE, 4, ["state"], {"state": "not a directory"})
 for extra, frag in [(["--seed", "x"], "--seed"), (["--seed", "-3"], "--seed"),
                     (["--pipeline", "--bars", "0"], "--bars"), (["--pipeline", "--bars", "x"], "--bars"),
                     (["--pipeline", "--skill", "2"], "--skill"), (["--pipeline", "--skill", "nan"], "--skill"),
