@@ -59,7 +59,7 @@ status=0
 printf '%-20s %8s %8s %12s %8s  %s\n' target wall_s cpu_s execs corpus findings
 for t in "${targets[@]}"; do
   dir="$work/$t"
-  read -r wall user sys <"$dir/time"
+  read -r wall user sys < <(tail -1 "$dir/time")
   cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')"
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)"
   corpus="$(find "$dir/corpus" -type f | wc -l)"
