@@ -52,9 +52,20 @@ int merge(std::span<const std::string> args) {
   if (args.size() < 2) {
     return kCli.usage_error(absl::InvalidArgumentError("merge needs DEST and at least one SHARD"));
   }
+  const std::vector<std::string> shards(args.begin() + 1, args.end());
+  // Every shard must open as a store before DEST is opened: a missing DEST is created, and a
+  // merge that fails on its first shard must not leave a new empty store behind.
+  for (const std::string& shard : shards) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(shard, ec)) {
+      return kCli.fail(absl::NotFoundError(fmt::format("shard file {} does not exist", shard)));
+    }
+    if (auto opened = store::open_store("sqlite:" + shard); !opened.ok()) {
+      return kCli.fail(opened.status());
+    }
+  }
   auto dest = store::open_store(args[0]);
   if (!dest.ok()) return kCli.fail(dest.status());
-  const std::vector<std::string> shards(args.begin() + 1, args.end());
   auto report = store::merge_sqlite(**dest, shards);
   if (!report.ok()) return kCli.fail(report.status());
   std::printf("merge: %" PRId64 " runs from %" PRId64 " shards -> %s\n", report->runs,

@@ -77,6 +77,35 @@ BoundedVector<T> bounded(std::vector<T>& v, std::size_t min_bytes) {
   return {v, min_bytes};
 }
 
+// std::string as cereal writes it (a size tag, then the bytes); on load the size may not
+// exceed the bytes left (a tampered size would allocate up to 2^64 bytes first).
+struct BoundedString {
+  std::string& s;
+};
+
+template <class Archive>
+void save(Archive& ar, const BoundedString& b) {
+  ar(b.s);
+}
+
+template <class Archive>
+void load(Archive& ar, BoundedString& b) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  std::uint64_t left = 0;
+  if (t_decoding != nullptr) {
+    left = static_cast<std::uint64_t>(const_cast<std::streambuf*>(t_decoding)->in_avail());
+  }
+  if (n > left) {
+    throw cereal::Exception("a text claims " + std::to_string(n) + " bytes; only " +
+                            std::to_string(left) + " are left");
+  }
+  b.s.resize(static_cast<std::size_t>(n));
+  ar(cereal::binary_data(b.s.data(), static_cast<std::size_t>(n)));
+}
+
+inline BoundedString bounded(std::string& s) { return {s}; }
+
 // Sets t_decoding for a scope.
 class Decoding {
  public:

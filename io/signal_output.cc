@@ -48,6 +48,9 @@ void SignalRowWriter::add(TimestampNs ts_ns, const SignalRow& row) {
 }
 
 void SignalRowWriter::flush() {
+  // Nothing to write touches no file: the destructor's flush runs after the caller flushed and
+  // committed the output set, which has freed the staged file by then.
+  if (buf_.empty()) return;
   file_.write(buf_);
   buf_.clear();
 }

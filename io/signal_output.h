@@ -15,7 +15,9 @@
 
 namespace q50::io {
 
-// Rows written as they come into a staged file (io/output_set.h), 64 KiB at a time.
+// Rows written as they come into a staged file (io/output_set.h), 64 KiB at a time. Call
+// flush() before committing the set: the file is gone after the commit, and the destructor
+// then has nothing left to write.
 class SignalRowWriter {
  public:
   explicit SignalRowWriter(StagedFile& file);

@@ -21,7 +21,8 @@ void serialize(Archive& ar, NodeCounters& c) {
 
 template <class Archive>
 void serialize(Archive& ar, NodeState& s) {
-  ar(s.runtime, s.last_bar_open_ms, s.counters, s.client_id_prefix, s.venue_base_e8);
+  ar(s.runtime, s.last_bar_open_ms, s.counters, checkpoint::bounded(s.client_id_prefix),
+     s.venue_base_e8);
 }
 
 namespace {
@@ -54,6 +55,7 @@ absl::StatusOr<NodeState> decode_node_state(std::string_view bytes, const std::s
   std::istream in(&buffer);
   NodeState state;
   try {
+    const checkpoint::Decoding decoding(&buffer);
     cereal::PortableBinaryInputArchive ar(in);
     ar(state);
   } catch (const std::exception& e) {

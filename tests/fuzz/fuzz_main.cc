@@ -1,7 +1,10 @@
 // The fuzz targets as ordinary programs (for compilers and builds without libFuzzer): every
 // file named on the command line, or found in a directory named there, is run through
 // LLVMFuzzerTestOneInput once. ctest runs them over tests/fuzz/corpus/<target> and
-// tests/fuzz/crashes/<target>, so every input that ever crashed stays a regression test.
+// tests/fuzz/regressions/<target>, so every input that ever crashed stays a regression test.
+// Options (arguments starting with '-', libFuzzer's) are ignored; no input at all is a failure
+// (a corpus that went missing must not pass silently).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -28,6 +31,7 @@ int main(int argc, char** argv) {
   if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
   std::size_t count = 0;
   for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-') continue;
     const std::filesystem::path p(argv[i]);
     std::error_code ec;
     if (std::filesystem::is_directory(p, ec)) {
@@ -42,5 +46,5 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("%zu inputs ran without a crash\n", count);
-  return 0;
+  return count == 0 ? 1 : 0;
 }
