@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "checkpoint/envelope.h"
 #include "checkpoint/strategy_state.h"
@@ -23,10 +24,20 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   node_state.client_id_prefix = "q50fuzz";
   const std::string node = q50::live::encode_node_state(node_state);
   const std::size_t header = q50::checkpoint::kEnvelopeHeaderSize;
-  q50::fuzz::write_file(out / "strategy_file", std::string(1, '\0') + strategy);
-  q50::fuzz::write_file(out / "strategy_body", std::string(1, '\1') + strategy.substr(header));
-  q50::fuzz::write_file(out / "node_file", std::string(1, '\2') + node);
-  q50::fuzz::write_file(out / "node_body", std::string(1, '\3') + node.substr(header));
+  // The target's first byte picks the decoder; the rest is its input.
+  const auto tagged = [](char tag, std::string_view body) {
+    std::string bytes;
+    bytes.reserve(body.size() + 1);
+    bytes.push_back(tag);
+    bytes.append(body);
+    return bytes;
+  };
+  const std::string_view strategy_view(strategy);
+  const std::string_view node_view(node);
+  q50::fuzz::write_file(out / "strategy_file", tagged('\0', strategy_view));
+  q50::fuzz::write_file(out / "strategy_body", tagged('\1', strategy_view.substr(header)));
+  q50::fuzz::write_file(out / "node_file", tagged('\2', node_view));
+  q50::fuzz::write_file(out / "node_body", tagged('\3', node_view.substr(header)));
   std::exit(0);
 }
 
