@@ -72,7 +72,7 @@ RC_BOOST_PROP(prop_shards_are_disjoint_and_their_union_is_the_sweep, ()) {
     total += static_cast<std::int64_t>(points.size());
     for (std::size_t k = 0; k < points.size(); ++k) {
       RC_ASSERT(points[k] >= 0 && points[k] < size);
-      RC_ASSERT(k == 0 || points[k] > points[k - 1]);
+      RC_ASSERT(k == 0 || (k > 0 && points[k] > points[k - 1]));
       RC_ASSERT(owner[static_cast<std::size_t>(points[k])] == -1);
       owner[static_cast<std::size_t>(points[k])] = static_cast<int>(i);
     }
