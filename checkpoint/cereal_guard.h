@@ -10,11 +10,17 @@
 // after cereal's headers.
 
 #include <cstddef>
+#include <exception>
+#include <istream>
+#include <optional>
+#include <sstream>
 #include <cstdint>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
 
 namespace q50::checkpoint {
@@ -114,6 +120,49 @@ class Decoding {
   Decoding(const Decoding&) = delete;
   Decoding& operator=(const Decoding&) = delete;
 };
+
+// Reads a body in place: the get area of a string_view, never written through.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());  // NOLINT: read-only get area
+    setg(begin, begin, begin + bytes.size());
+  }
+};
+
+// The body of a checkpoint: the parts in cereal's portable binary layout.
+template <class... Parts>
+std::string write_body(const Parts&... parts) {
+  std::ostringstream body(std::ios::binary);
+  {
+    cereal::PortableBinaryOutputArchive ar(body);
+    ar(parts...);
+  }
+  return std::move(body).str();
+}
+
+// Why a body did not decode: cereal's message, or bytes left over after the last part.
+struct BodyError {
+  bool trailing = false;
+  std::string message;  // when !trailing
+};
+
+// Reads the parts from a body (write_body's layout) in place, lists bounded by the bytes left
+// (Decoding); nullopt when every byte was read into them.
+template <class... Parts>
+std::optional<BodyError> read_body(std::string_view body, Parts&... parts) {
+  ViewBuffer buffer(body);
+  std::istream in(&buffer);
+  try {
+    const Decoding decoding(&buffer);
+    cereal::PortableBinaryInputArchive ar(in);
+    ar(parts...);
+  } catch (const std::exception& e) {
+    return BodyError{false, e.what()};
+  }
+  if (in.peek() != std::char_traits<char>::eof()) return BodyError{true, {}};
+  return std::nullopt;
+}
 
 }  // namespace q50::checkpoint
 

@@ -1,33 +1,18 @@
 #include "checkpoint/strategy_state.h"
 
 #include <cmath>
-#include <exception>
 #include <optional>
-#include <istream>
-#include <sstream>
-#include <streambuf>
 #include <string>
 
-#include <cereal/archives/portable_binary.hpp>
-
 #include "absl/status/status.h"
-#include "core/limits.h"
-#include "fmt/format.h"
 #include "checkpoint/cereal_guard.h"
 #include "checkpoint/envelope.h"
 #include "checkpoint/state_archive.h"
+#include "core/limits.h"
+#include "fmt/format.h"
 
 namespace q50::checkpoint {
 namespace {
-
-// Reads the body in place (no copy of the bytes into a stringstream).
-class ViewBuf : public std::streambuf {
- public:
-  explicit ViewBuf(std::string_view bytes) {
-    char* p = const_cast<char*>(bytes.data());  // NOLINT: read-only get area
-    setg(p, p, p + bytes.size());
-  }
-};
 
 bool finite_within(double v, double bound) { return std::isfinite(v) && std::fabs(v) <= bound; }
 
@@ -92,31 +77,18 @@ std::optional<std::string> strategy_state_problem(const strategy::State& s) {
 }  // namespace
 
 std::string encode_strategy_state(const strategy::State& state) {
-  std::ostringstream body(std::ios::binary);
-  {
-    cereal::PortableBinaryOutputArchive ar(body);
-    ar(state);
-  }
-  return seal_checkpoint(CheckpointKind::kStrategyState, kStrategyStateVersion,
-                         std::move(body).str());
+  return seal_checkpoint(CheckpointKind::kStrategyState, kStrategyStateVersion, write_body(state));
 }
 
 absl::StatusOr<strategy::State> decode_strategy_state(std::string_view bytes,
                                                       const std::string& source) {
   auto body = open_checkpoint(bytes, CheckpointKind::kStrategyState, kStrategyStateVersion, source);
   if (!body.ok()) return body.status();
-  ViewBuf buffer(*body);
-  std::istream in(&buffer);
   strategy::State state;
-  try {
-    const Decoding decoding(&buffer);
-    cereal::PortableBinaryInputArchive ar(in);
-    ar(state);
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(source + ": unparsable strategy checkpoint: " + e.what());
-  }
-  if (in.peek() != std::char_traits<char>::eof()) {
-    return absl::InvalidArgumentError(source + ": trailing bytes after the strategy checkpoint");
+  if (const std::optional<BodyError> e = read_body(*body, state)) {
+    return absl::InvalidArgumentError(
+        e->trailing ? source + ": trailing bytes after the strategy checkpoint"
+                    : source + ": unparsable strategy checkpoint: " + e->message);
   }
   if (auto why = strategy_state_problem(state)) {
     return absl::InvalidArgumentError(source + ": strategy checkpoint refused: " + *why);

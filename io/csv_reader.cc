@@ -13,6 +13,7 @@
 
 #include "core/check.h"
 #include "fmt/format.h"
+#include "io/input_file.h"
 #include "fmt/ranges.h"
 
 namespace q50::io {
@@ -27,19 +28,9 @@ absl::Status line_error(std::string_view path, std::size_t line, std::string_vie
 }  // namespace
 
 absl::StatusOr<CsvReader> CsvReader::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    const int e = errno;
-    if (e == ENOENT) return absl::NotFoundError(fmt::format("{}: no such file", path));
-    return absl::UnavailableError(fmt::format("{}: cannot open: {}", path, std::strerror(e)));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return absl::UnavailableError(fmt::format("{}: is a directory, not a file", path));
-  }
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  auto opened = open_input(path);
+  if (!opened.ok()) return opened.status();
+  const int fd = *opened;
   CsvReader r;
   r.path_ = path;
   r.fd_ = fd;

@@ -19,6 +19,8 @@ absl::Status too_large(const std::string& path, std::size_t max_bytes) {
                   path, max_bytes));
 }
 
+}  // namespace
+
 absl::StatusOr<int> open_input(const std::string& path) {
   // O_NONBLOCK: opening a FIFO that has no writer must not block; cleared right after.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -37,8 +39,6 @@ absl::StatusOr<int> open_input(const std::string& path) {
   if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
   return fd;
 }
-
-}  // namespace
 
 absl::StatusOr<std::string> read_input(const std::string& path, std::size_t max_bytes) {
   auto fd = open_input(path);

@@ -27,6 +27,10 @@ inline constexpr std::size_t kMaxQlibBytes = std::size_t{2} << 30;
 // The file's bytes, at most max_bytes of them.
 absl::StatusOr<std::string> read_input(const std::string& path, std::size_t max_bytes);
 
+// Opens an input for reading (the errors above; a FIFO without a writer does not block): the
+// file descriptor, the caller's to close. Streaming readers (io/csv_reader.h) start here.
+absl::StatusOr<int> open_input(const std::string& path);
+
 // read_input, then a leading UTF-8 byte order mark (EF BB BF) removed: every text input
 // accepts one (spreadsheet programs write it).
 absl::StatusOr<std::string> read_text_input(const std::string& path, std::size_t max_bytes);

@@ -447,33 +447,6 @@ std::vector<std::size_t> downsample_min_max(std::span<const double> y, std::size
   return out;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string render_metrics_json(const RunMetrics& m) {
   json by_regime = json::array();
   for (const auto& [name, slice] : m.by_regime) {

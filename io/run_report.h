@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/html_escape.h"  // html_escape, which the reports use
 #include "core/run_metrics.h"
 
 namespace q50::io {
@@ -40,9 +41,6 @@ inline constexpr std::size_t kMaxChartPoints = 2000;
 // consecutive values the index of its minimum and of its maximum (first occurrence), so every
 // spike survives. All indices when y.size() <= max_points.
 std::vector<std::size_t> downsample_min_max(std::span<const double> y, std::size_t max_points);
-
-// Text made safe for HTML element content and quoted attribute values (& < > " ').
-std::string html_escape(std::string_view text);
 
 }  // namespace q50::io
 

@@ -12,36 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/html_escape.h"
 #include "fmt/format.h"
 #include "live/redaction.h"
 #include "nlohmann/json.hpp"
 
 namespace q50::live {
 namespace {
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A sample value as the exposition format spells it: NaN, +Inf and -Inf (fmt writes nan, inf).
 std::string sample_value(double value) {

@@ -158,15 +158,6 @@ std::string bytes_of(const T& value) {
   return std::move(out).str();
 }
 
-// Reads a string_view in place: the body is parsed without another copy of it.
-class ViewBuffer : public std::streambuf {
- public:
-  explicit ViewBuffer(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());  // get area only: never written through
-    setg(begin, begin, begin + bytes.size());
-  }
-};
-
 absl::Status corrupt(const std::string& source, const std::string& what) {
   return absl::InvalidArgumentError(source + ": corrupt checkpoint: " + what);
 }
@@ -174,17 +165,8 @@ absl::Status corrupt(const std::string& source, const std::string& what) {
 }  // namespace
 
 std::string encode_checkpoint(const ReplayCheckpoint& checkpoint) {
-  std::ostringstream body(std::ios::binary);
-  try {
-    cereal::PortableBinaryOutputArchive ar(body);
-    // cereal's output archives pass const objects to the (non-const) serialize functions.
-    ar(checkpoint.header, checkpoint.state);
-  } catch (const std::exception& e) {
-    // Writing into memory cannot fail short of exhausting it.
-    Q50_CHECK(false, e.what());
-  }
   return checkpoint::seal_checkpoint(checkpoint::CheckpointKind::kLegacyReplay, kCheckpointVersion,
-                         std::move(body).str());
+                                     checkpoint::write_body(checkpoint.header, checkpoint.state));
 }
 
 absl::StatusOr<ReplayCheckpoint> decode_checkpoint(std::string_view bytes,
@@ -192,17 +174,9 @@ absl::StatusOr<ReplayCheckpoint> decode_checkpoint(std::string_view bytes,
   auto body = checkpoint::open_checkpoint(bytes, checkpoint::CheckpointKind::kLegacyReplay, kCheckpointVersion, source);
   if (!body.ok()) return body.status();
   ReplayCheckpoint out;
-  ViewBuffer buffer(*body);
-  std::istream in(&buffer);
-  try {
-    const checkpoint::Decoding decoding(&buffer);
-    cereal::PortableBinaryInputArchive ar(in);
-    ar(out.header, out.state);
-  } catch (const std::exception& e) {
-    return corrupt(source, e.what());
-  }
-  if (in.peek() != std::char_traits<char>::eof()) {
-    return corrupt(source, "trailing bytes after the state");
+  if (const std::optional<checkpoint::BodyError> e =
+          checkpoint::read_body(*body, out.header, out.state)) {
+    return corrupt(source, e->trailing ? "trailing bytes after the state" : e->message);
   }
   return out;
 }
