@@ -107,4 +107,22 @@ absl::StatusOr<long long> Args::get_int(std::string_view name, long long fallbac
   return out;
 }
 
+absl::StatusOr<std::optional<std::uint64_t>> Args::get_u64(std::string_view name) const {
+  const auto text = get(name);
+  if (!text) return std::optional<std::uint64_t>();
+  int base = 10;
+  std::string_view digits = *text;
+  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    base = 16;
+    digits.remove_prefix(2);
+  }
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+    return absl::InvalidArgumentError(
+        fmt::format("--{}: expected an unsigned 64-bit integer (got '{}')", name, *text));
+  }
+  return std::optional<std::uint64_t>(v);
+}
+
 }  // namespace q50::app

@@ -2,6 +2,7 @@
 #define Q50SIM_APP_ARGS_H_
 
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,6 +33,9 @@ class Args {
   absl::StatusOr<std::string> require(std::string_view name) const;
   absl::StatusOr<double> get_double(std::string_view name, double fallback) const;
   absl::StatusOr<long long> get_int(std::string_view name, long long fallback) const;
+  // An unsigned 64-bit value, decimal or 0x-prefixed hexadecimal (seeds as q50sim prints
+  // them); nullopt when the option is absent.
+  absl::StatusOr<std::optional<std::uint64_t>> get_u64(std::string_view name) const;
   const std::vector<std::string>& positional() const { return positional_; }
   bool help() const { return help_; }
 

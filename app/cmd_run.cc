@@ -49,22 +49,6 @@ constexpr std::string_view kHelp =
 
 constexpr CommandOutput kCli("run", kHelp);
 
-absl::StatusOr<std::uint64_t> parse_seed(std::string_view text) {
-  int base = 10;
-  std::string_view digits = text;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    base = 16;
-    digits = text.substr(2);
-  }
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
-    return absl::InvalidArgumentError(
-        fmt::format("--seed: expected an unsigned 64-bit integer (got '{}')", text));
-  }
-  return v;
-}
-
 void print_summary(const io::ScenarioRunResult& r, const std::string& out_dir) {
   std::printf(
       "run: bars=%" PRId64 " orders=%" PRId64 " fills=%" PRId64 " pnl=%.2f sharpe=%.3f "
@@ -92,11 +76,9 @@ int run_run(const std::vector<std::string_view>& argv) {
   options.env = io::process_env();
   options.progress = true;
   options.version = Q50SIM_VERSION;
-  if (auto seed = args->get("seed")) {
-    auto parsed = parse_seed(*seed);
-    if (!parsed.ok()) return kCli.usage_error(parsed.status());
-    options.seed = *parsed;
-  }
+  auto seed = args->get_u64("seed");
+  if (!seed.ok()) return kCli.usage_error(seed.status());
+  if (*seed) options.seed = **seed;
   auto scenario = io::read_scenario(args->positional()[0]);
   if (!scenario.ok()) return kCli.fail(scenario.status());
   if (auto st = io::check_outputs_not_inputs(

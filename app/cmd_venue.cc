@@ -63,22 +63,6 @@ constexpr std::string_view kHelp =
 
 constexpr CommandOutput kCli("venue", kHelp);
 
-absl::StatusOr<std::uint64_t> parse_u64(std::string_view flag, std::string_view text) {
-  int base = 10;
-  std::string_view digits = text;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    base = 16;
-    digits = text.substr(2);
-  }
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
-    return absl::InvalidArgumentError(
-        fmt::format("--{}: expected an unsigned integer (got '{}')", flag, text));
-  }
-  return v;
-}
-
 struct Options {
   std::string scenario;
   int port = 0;
@@ -93,23 +77,20 @@ absl::StatusOr<Options> read_options(const Args& args) {
   Options o;
   if (args.positional().size() != 1) return absl::InvalidArgumentError("missing SCENARIO.toml");
   o.scenario = args.positional()[0];
-  auto port = args.require("port");
-  if (!port.ok()) return port.status();
-  auto p = parse_u64("port", *port);
+  if (auto port = args.require("port"); !port.ok()) return port.status();
+  auto p = args.get_u64("port");
   if (!p.ok()) return p.status();
-  if (*p > 65535) return absl::InvalidArgumentError("--port: expected 0..65535");
-  o.port = static_cast<int>(*p);
+  if (**p > 65535) return absl::InvalidArgumentError("--port: expected 0..65535");
+  o.port = static_cast<int>(**p);
   auto speed = args.get_double("speed", 3600);
   if (!speed.ok()) return speed.status();
   if (!std::isfinite(*speed) || *speed <= 0 || *speed > mockvenue::VenueClock::kMaxSpeed) {
     return absl::InvalidArgumentError("--speed: expected a number in (0, 1e7]");
   }
   o.speed = *speed;
-  if (auto seed = args.get("seed")) {
-    auto s = parse_u64("seed", *seed);
-    if (!s.ok()) return s.status();
-    o.seed = *s;
-  }
+  auto seed = args.get_u64("seed");
+  if (!seed.ok()) return seed.status();
+  if (*seed) o.seed = **seed;
   o.signals_out = args.get("signals-out").value_or("");
   o.key_file = args.get("key-file");
   o.wait_for_client = args.has("wait-for-client");

@@ -22,11 +22,17 @@ std::string wide_decimal_text(Int128 value_e8) {
 
 std::string_view status_text(sim::OrderStatus s) { return sim::order_status_name(s); }
 
-// The fields every RESULT/FULL/query shape starts with after the ids.
-void add_amounts(Json& j, const OrderRecord& o) {
+// The order's amounts and state, as every order-shaped answer carries them.
+void add_order_state(Json& j, const OrderRecord& o) {
   j["price"] = decimal_text(o.price_e8);
   j["origQty"] = decimal_text(o.orig_qty_e8);
   j["executedQty"] = decimal_text(o.executed_qty_e8);
+  j["cummulativeQuoteQty"] = decimal_text(o.cum_quote_e8);
+  j["status"] = status_text(o.status);
+  j["timeInForce"] = sim::tif_name(o.tif);
+  j["type"] = sim::order_type_name(o.type);
+  j["side"] = sim::side_name(o.side);
+  j["selfTradePreventionMode"] = "NONE";
 }
 
 }  // namespace
@@ -43,15 +49,9 @@ Json new_order_json(std::string_view symbol, const OrderRecord& o, std::int64_t 
   j["clientOrderId"] = o.client_order_id;
   j["transactTime"] = transact_ms;
   if (type == ResponseType::kAck) return j;
-  add_amounts(j, o);
+  add_order_state(j, o);
   j["origQuoteOrderQty"] = decimal_text(0);
-  j["cummulativeQuoteQty"] = decimal_text(o.cum_quote_e8);
-  j["status"] = status_text(o.status);
-  j["timeInForce"] = sim::tif_name(o.tif);
-  j["type"] = sim::order_type_name(o.type);
-  j["side"] = sim::side_name(o.side);
   j["workingTime"] = o.time_ms;
-  j["selfTradePreventionMode"] = "NONE";
   if (type == ResponseType::kResult) return j;
   Json list = Json::array();
   for (const TradeRecord* t : fills) {
@@ -73,12 +73,7 @@ Json order_json(std::string_view symbol, const OrderRecord& o) {
   j["orderId"] = o.order_id;
   j["orderListId"] = -1;
   j["clientOrderId"] = o.client_order_id;
-  add_amounts(j, o);
-  j["cummulativeQuoteQty"] = decimal_text(o.cum_quote_e8);
-  j["status"] = status_text(o.status);
-  j["timeInForce"] = sim::tif_name(o.tif);
-  j["type"] = sim::order_type_name(o.type);
-  j["side"] = sim::side_name(o.side);
+  add_order_state(j, o);
   j["stopPrice"] = decimal_text(0);
   j["icebergQty"] = decimal_text(0);
   j["time"] = o.time_ms;
@@ -86,7 +81,6 @@ Json order_json(std::string_view symbol, const OrderRecord& o) {
   j["isWorking"] = true;
   j["workingTime"] = o.time_ms;
   j["origQuoteOrderQty"] = decimal_text(0);
-  j["selfTradePreventionMode"] = "NONE";
   return j;
 }
 
@@ -99,14 +93,8 @@ Json cancel_json(std::string_view symbol, const OrderRecord& o, std::string_view
   j["orderListId"] = -1;
   j["clientOrderId"] = cancel_client_id;
   j["transactTime"] = transact_ms;
-  add_amounts(j, o);
+  add_order_state(j, o);
   j["origQuoteOrderQty"] = decimal_text(0);
-  j["cummulativeQuoteQty"] = decimal_text(o.cum_quote_e8);
-  j["status"] = status_text(o.status);
-  j["timeInForce"] = sim::tif_name(o.tif);
-  j["type"] = sim::order_type_name(o.type);
-  j["side"] = sim::side_name(o.side);
-  j["selfTradePreventionMode"] = "NONE";
   return j;
 }
 
