@@ -438,8 +438,15 @@ void LiveNode::retry_queries() {
 
 void LiveNode::persist() {
   state_.runtime = runtime_->state();
-  if (auto st = files_.save_state(encode_node_state(state_)); !st.ok()) {
-    files_.journal(std::string("state: ") + std::string(st.message()));
+  // Most turns change nothing (no bar closed, no order): the durable write (two fsyncs) only
+  // when the bytes differ from what was saved last.
+  std::string bytes = encode_node_state(state_);
+  if (bytes != saved_state_) {
+    if (auto st = files_.save_state(bytes); !st.ok()) {
+      files_.journal(std::string("state: ") + std::string(st.message()));
+    } else {
+      saved_state_ = std::move(bytes);
+    }
   }
   if (auto st = files_.save_metrics(metrics_json()); !st.ok()) {
     files_.journal(std::string("metrics: ") + std::string(st.message()));

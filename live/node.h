@@ -172,6 +172,7 @@ class LiveNode {
   ports::SignalSample last_good_signal_;
   std::int64_t last_fresh_signal_ms_ = -1;
   std::int64_t weight_limit_ = 6000;
+  std::string saved_state_;        // the bytes of the last state saved
   double venue_rate_ = 1.0;        // venue ms per wall ms (note_venue_rate)
   std::int64_t rate_wall_ms_ = -1;
   std::int64_t rate_venue_ms_ = 0;

@@ -5,22 +5,11 @@
 
 #include "core/fixed_point.h"
 #include "fmt/format.h"
+#include "sim/engine.h"
 #include "sim/sources.h"
 
 namespace q50::mockvenue {
 namespace {
-
-// The engine's boundary conversion (sim/engine.cc): the venue must match on the same e8 bars.
-sim::Bar to_venue_bar(const strategy::Bar& b) {
-  sim::Bar v;
-  v.ts_ns = b.ts_ns;
-  v.open_e8 = to_e8_nearest(b.open);
-  v.high_e8 = to_e8_nearest(b.high);
-  v.low_e8 = to_e8_nearest(b.low);
-  v.close_e8 = to_e8_nearest(b.close);
-  v.volume_e8 = from_double(b.volume, Rounding::kDown);
-  return v;
-}
 
 // The synthetic market with its jumps, and its forecaster's row for each bar (the sources of
 // sim/scenario_run.cc, read to the end).
@@ -29,7 +18,7 @@ void read_synthetic(const sim::Scenario& sc, MarketTape& tape, bool want_signals
   sim::JumpMarket market(source, sc.market.jumps);
   strategy::Bar bar;
   while (market.next(bar)) {
-    tape.bars.push_back(to_venue_bar(bar));
+    tape.bars.push_back(sim::to_venue_bar(bar));
     if (!want_signals) continue;
     const ports::SignalSample s = source.at(bar.ts_ns);
     if (s.kind != SignalMatchKind::kNone) tape.signals.push_back({bar.ts_ns, s.q10, s.q50, s.q90});
@@ -64,7 +53,7 @@ absl::StatusOr<MarketTape> build_market_tape(const sim::Scenario& sc,
     read_synthetic(sc, tape, !in.has_signal_rows);
     tape.interval_ns = sc.market.synthetic.bar_ns;
   } else {
-    for (const strategy::Bar& b : in.bars) tape.bars.push_back(to_venue_bar(b));
+    for (const strategy::Bar& b : in.bars) tape.bars.push_back(sim::to_venue_bar(b));
     tape.interval_ns = smallest_gap(tape.bars);
   }
   if (tape.bars.empty()) {

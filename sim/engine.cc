@@ -22,8 +22,6 @@
 #include "checkpoint/strategy_state.h"
 
 namespace q50::sim {
-namespace {
-
 Bar to_venue_bar(const strategy::Bar& b) {
   Bar v;
   v.ts_ns = b.ts_ns;
@@ -34,6 +32,8 @@ Bar to_venue_bar(const strategy::Bar& b) {
   v.volume_e8 = from_double(b.volume, Rounding::kDown);
   return v;
 }
+
+namespace {
 
 runtime::Config runtime_config(const EngineConfig& c) {
   runtime::Config r;

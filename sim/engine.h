@@ -76,6 +76,10 @@
 
 namespace q50::sim {
 
+// A bar as the mock exchange matches on it: prices to the nearest e8, volume down to the e8.
+// The engine converts every bar here; the mock venue (mockvenue/) must match on the same bars.
+Bar to_venue_bar(const strategy::Bar& b);
+
 struct EngineConfig {
   std::uint64_t seed = 1;  // the run's root PRNG seed (only the latency stream is drawn here)
   ExchangeConfig exchange;

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -191,6 +192,8 @@ BOOST_AUTO_TEST_CASE(a_faulted_month_killed_midway_ends_with_the_venues_books) {
 
   // Every venue fault kind met the node.
   const json& counts = books["counts"];
+  std::cout << "venue fault counts: " << counts.dump()
+            << "; scenario faults: " << books["scenario_faults"].dump() << std::endl;
   for (const char* kind : {"error_5xx", "restart", "skew_1021", "timeout_processed",
                            "timeout_unprocessed", "wipe", "signal_late", "signal_missing",
                            "signal_corrupt"}) {
