@@ -38,10 +38,38 @@ declare -A args=(
   # q50sim sweep over scenarios/sweeps/hb_grid.toml (1,008 hummingbot replays), whole processes,
   # on one thread and on two; it reads the reference data gzipped from golden/existing.
   [sweep_bench]="3"
+  # The existing system's HummingbotQuantileBacktester on the same 10,000-bar case, from a checkout
+  # of qlib_trading_v2 named by Q50SIM_PY_REPO (only src/backtesting/backtester.py is read; Debian's
+  # python3-pandas and python3-numpy): 5 runs in one process, then 3 whole processes. Skipped,
+  # saying so, without Q50SIM_PY_REPO.
+  [python_hb]=""
 )
+
+python_hb() {
+  local case_dir=build/release/reference/backtest_hb/d17245f_enhanced
+  local script=bench/python/hb_backtester_time.py
+  echo "== python_hb (the existing system's backtester, same case)"
+  if [ -z "${Q50SIM_PY_REPO:-}" ]; then
+    echo "skipped: set Q50SIM_PY_REPO to a qlib_trading_v2 checkout (f9f95a4) to measure it"
+    return 0
+  fi
+  ctest --preset release -R '^golden_existing_unpack$' --output-on-failure >/dev/null
+  machine
+  /usr/bin/python3 "$script" "$Q50SIM_PY_REPO" "$case_dir" 5
+  for _ in 1 2 3; do
+    /usr/bin/time -f "  whole process (python3 import + read + 1 run): wall %e s, cpu %U+%S s" \
+      /usr/bin/python3 "$script" "$Q50SIM_PY_REPO" "$case_dir" 1 >/dev/null
+  done
+  machine
+}
+
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench stream_bench replay_loop_bench replay_bench sweep_bench)
+[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench stream_bench replay_loop_bench replay_bench sweep_bench python_hb)
 for name in "${names[@]}"; do
+  if [ "$name" = python_hb ]; then
+    python_hb
+    continue
+  fi
   if [ -z "${args[$name]+set}" ]; then
     echo "ci/bench.sh: unknown bench '$name' (known: ${!args[*]})" >&2
     exit 2
