@@ -22,10 +22,6 @@
 #include "live/monitor.h"
 #include "live/node.h"
 
-#ifndef Q50SIM_VERSION
-#define Q50SIM_VERSION "unknown"
-#endif
-
 namespace q50::app {
 namespace {
 

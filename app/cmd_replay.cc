@@ -17,10 +17,6 @@
 #include "io/legacy_replay.h"
 #include "io/output_set.h"
 
-#ifndef Q50SIM_VERSION
-#define Q50SIM_VERSION "unknown"
-#endif
-
 namespace q50::app {
 namespace {
 

@@ -19,10 +19,6 @@
 #include "io/scenario_file.h"
 #include "io/scenario_inputs.h"
 
-#ifndef Q50SIM_VERSION
-#define Q50SIM_VERSION "unknown"
-#endif
-
 namespace q50::app {
 namespace {
 

@@ -11,10 +11,6 @@
 #include "fmt/format.h"
 #include "runner/suite.h"
 
-#ifndef Q50SIM_VERSION
-#define Q50SIM_VERSION "unknown"
-#endif
-
 namespace q50::app {
 namespace {
 

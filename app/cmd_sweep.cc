@@ -17,10 +17,6 @@
 #include "io/slurm_script.h"
 #include "runner/sweep.h"
 
-#ifndef Q50SIM_VERSION
-#define Q50SIM_VERSION "unknown"
-#endif
-
 namespace q50::app {
 namespace {
 

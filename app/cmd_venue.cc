@@ -26,10 +26,6 @@
 #include "mockvenue/venue_service.h"
 #include "sim/scenario_run.h"
 
-#ifndef Q50SIM_VERSION
-#define Q50SIM_VERSION "unknown"
-#endif
-
 namespace q50::app {
 namespace {
 

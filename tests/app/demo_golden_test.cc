@@ -16,9 +16,7 @@ namespace q50::testing {
 namespace {
 
 std::string golden_path(const std::string& name) {
-  const char* src = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE(src != nullptr);
-  return std::string(src) + "/golden/demo/" + name;
+  return testing::source_dir() + "/golden/demo/" + name;
 }
 
 void check_golden(const std::string& name, const std::string& actual) {

@@ -14,11 +14,7 @@
 namespace q50 {
 namespace {
 
-std::string source_dir() {
-  const char* dir = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(dir != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
-  return dir;
-}
+using testing::source_dir;
 
 int count_rows(const std::string& out, const std::string& result) {
   std::istringstream in(out);

@@ -17,12 +17,7 @@ namespace {
 
 using q50::store::testing::TestBackend;
 namespace t = q50::testing;
-
-std::string source_dir() {
-  const char* dir = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(dir != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
-  return dir;
-}
+using q50::testing::source_dir;
 
 // sbatch, with the cluster up; SKIPPED (exit 77) outside CI when Slurm cannot run here.
 std::string slurm_or_skip() {

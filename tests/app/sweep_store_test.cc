@@ -24,12 +24,7 @@ namespace {
 
 using q50::store::testing::TestBackend;
 namespace t = q50::testing;
-
-std::string source_dir() {
-  const char* dir = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(dir != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
-  return dir;
-}
+using q50::testing::source_dir;
 
 // Reads the CSV with pandas as SCHEMA.md advises and returns what it found, as JSON. Debian's
 // python3 (python3-pandas, installed by ci/install_deps.sh), whatever else is on PATH.

@@ -10,11 +10,7 @@
 namespace q50::io {
 namespace {
 
-std::string source_dir() {
-  const char* src = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE(src != nullptr);
-  return src;
-}
+using testing::source_dir;
 
 std::string write_config(const std::string& dir, const std::string& body) {
   const std::string path = dir + "/live.toml";

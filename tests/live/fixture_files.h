@@ -12,9 +12,7 @@
 namespace q50::live::testing {
 
 inline std::string fixture_path(const std::string& name) {
-  const char* src = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(src != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
-  return std::string(src) + "/tests/live/fixtures/" + name;
+  return q50::testing::source_dir() + "/tests/live/fixtures/" + name;
 }
 
 // The fixture's bytes; a missing or empty file fails the calling test.

@@ -39,7 +39,7 @@ constexpr char kSecret[] = "q50e2eSECRET3a8b1c6d9e2f5a4b7c0d3e6f9a2b5c8d1e4f7a0b
 constexpr std::int64_t kHourMs = 3'600'000;
 
 std::string source(const std::string& rel) {
-  return std::string(std::getenv("Q50SIM_SOURCE_DIR")) + "/" + rel;
+  return q50::testing::source_dir() + "/" + rel;
 }
 
 std::string key_file(const std::string& dir) {

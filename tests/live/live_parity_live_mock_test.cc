@@ -42,7 +42,7 @@ namespace {
 using q50::testing::Child;
 
 std::string source(const std::string& rel) {
-  return std::string(std::getenv("Q50SIM_SOURCE_DIR")) + "/" + rel;
+  return q50::testing::source_dir() + "/" + rel;
 }
 
 // A bars.csv as rows of named cells, keyed by timestamp.

@@ -34,7 +34,7 @@ std::string key_file(const std::string& name, mode_t mode) {
   return path;
 }
 
-std::string month() { return std::string(std::getenv("Q50SIM_SOURCE_DIR")) + "/scenarios/live/month.toml"; }
+std::string month() { return q50::testing::source_dir() + "/scenarios/live/month.toml"; }
 
 BOOST_AUTO_TEST_CASE(prints_its_port_serves_a_month_and_stops_on_sigterm) {
   for (const int sig : {SIGTERM, SIGINT}) {

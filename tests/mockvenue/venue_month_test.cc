@@ -14,6 +14,7 @@
 #include "live/response_parse.h"
 #include "core/prng.h"
 #include "tests/mockvenue/venue_fixture.h"
+#include "tests/support/test_env.h"
 
 namespace q50::mockvenue {
 namespace {
@@ -21,7 +22,7 @@ namespace {
 using namespace testing;
 
 std::unique_ptr<VenueService> month_service() {
-  const std::string path = std::string(std::getenv("Q50SIM_SOURCE_DIR")) +
+  const std::string path = q50::testing::source_dir() +
                            "/scenarios/live/month.toml";
   auto sc = io::read_scenario(path);
   BOOST_REQUIRE_MESSAGE(sc.ok(), std::string(sc.status().message()));

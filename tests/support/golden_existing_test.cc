@@ -16,12 +16,6 @@ namespace q50::testing {
 namespace {
 namespace fs = std::filesystem;
 
-std::string source_dir() {
-  const char* dir = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(dir != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
-  return dir;
-}
-
 // Deterministic text of n bytes that gzip cannot shrink to nothing.
 std::string csv_text(std::size_t n, std::uint32_t seed) {
   std::string s = "timestamp,value\n";

@@ -75,6 +75,12 @@ std::string q50sim_bin() {
   return env;
 }
 
+std::string source_dir() {
+  const char* env = std::getenv("Q50SIM_SOURCE_DIR");
+  BOOST_REQUIRE_MESSAGE(env != nullptr, "Q50SIM_SOURCE_DIR is not set (run the tests through ctest)");
+  return env;
+}
+
 std::string make_temp_dir(const std::string& name) {
   // Under the ctest entry's own name: two entries running one executable at once (a property
   // and its fresh-seed run) never share a directory.

@@ -27,6 +27,9 @@ std::string program_or_skip(const std::string& program, const std::string& why);
 // Path of the built q50sim binary ($Q50SIM_BIN, set by ctest).
 std::string q50sim_bin();
 
+// The source tree ($Q50SIM_SOURCE_DIR, set by ctest); fails the calling test when unset.
+std::string source_dir();
+
 // A fresh, empty directory under the build tree for one test's outputs.
 std::string make_temp_dir(const std::string& name);
 

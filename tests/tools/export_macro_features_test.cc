@@ -22,9 +22,7 @@ namespace {
 constexpr const char* kPython = "/usr/bin/python3";
 
 std::string tool_path() {
-  const char* src = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(src != nullptr, "Q50SIM_SOURCE_DIR is not set (run through ctest)");
-  return std::string(src) + "/tools/export_macro_features.py";
+  return q50::testing::source_dir() + "/tools/export_macro_features.py";
 }
 
 // Writes the pickle with pandas. Rows are deliberately out of time order; the tool sorts.

@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tests/sim/legacy/replay_agreement.h"
+#include "tests/support/test_env.h"
 
 namespace q50 {
 namespace {
@@ -49,9 +50,7 @@ BOOST_AUTO_TEST_CASE(quantile_cases_replay_identically) {
 }
 
 std::string golden_path() {
-  const char* src = std::getenv("Q50SIM_SOURCE_DIR");
-  BOOST_REQUIRE(src != nullptr);
-  return std::string(src) + "/golden/replay/fingerprints.txt";
+  return testing::source_dir() + "/golden/replay/fingerprints.txt";
 }
 
 // Every reference case's fingerprint is pinned in golden/replay/fingerprints.txt ("group/case
