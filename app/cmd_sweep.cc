@@ -16,6 +16,7 @@
 #include "fmt/format.h"
 #include "io/slurm_script.h"
 #include "runner/sweep.h"
+#include "store/store_url.h"
 
 namespace q50::app {
 namespace {
@@ -66,6 +67,12 @@ absl::StatusOr<runner::SweepOptions> parse_options(const Args& args) {
     o.out_dir = *out;
   }
   o.db_url = args.get("db").value_or("");
+  // A URL the store cannot take is a bad command line, refused before the sweep file is read.
+  if (!o.db_url.empty()) {
+    if (auto url = store::parse_store_url(o.db_url); !url.ok()) {
+      return absl::InvalidArgumentError("--db: " + std::string(url.status().message()));
+    }
+  }
   auto jobs = args.get_int("jobs", 1);
   if (!jobs.ok()) return jobs.status();
   if (*jobs < 1 || *jobs > 256) {

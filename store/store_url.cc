@@ -73,10 +73,23 @@ std::vector<std::pair<std::size_t, std::size_t>> password_spans(std::string_view
   return spans;
 }
 
+// What follows "scheme://" in any URL (a store URL of an unknown scheme is echoed in its error and
+// may carry a password too), or nullopt for a path.
+std::optional<std::string_view> any_scheme_rest(std::string_view url) {
+  const std::size_t sep = url.find("://");
+  if (sep == std::string_view::npos || sep == 0) return std::nullopt;
+  const std::string_view scheme = url.substr(0, sep);
+  const bool scheme_chars = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+  });
+  if (!scheme_chars) return std::nullopt;
+  return url.substr(sep + 3);
+}
+
 }  // namespace
 
 std::string redact_url(std::string_view url) {
-  const std::optional<std::string_view> rest = postgres_rest(url);
+  const std::optional<std::string_view> rest = any_scheme_rest(url);
   if (!rest.has_value()) return std::string(url);
   const std::size_t offset = url.size() - rest->size();
   std::string out;

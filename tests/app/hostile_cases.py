@@ -532,8 +532,8 @@ for extra, frag in [(["--jobs", "0"], "--jobs"), (["--shard", "3/2"], "--shard")
                     (["--shard", "x"], "--shard"), (["--point", "99"], "99"),
                     (["--point", "-1"], "--point")]:
     case("sweep_args_%s" % "_".join(extra), SW + extra, 2, [frag], {"sw.toml": SWEEP, "sc.toml": SCENARIO})
-# The store URL is checked where the store opens: bad input (3), naming it.
-case("sweep_db_unknown_scheme", SW + ["--db", "mysql://x"], 3, ["mysql://x", "scheme"],
+# A store URL of no known scheme is a bad command line (2), refused before the sweep file is read.
+case("sweep_db_unknown_scheme", SW + ["--db", "mysql://x"], 2, ["--db", "mysql://x", "scheme"],
      {"sw.toml": SWEEP, "sc.toml": SCENARIO})
 case("sweep_out_is_sweep_file", ["sweep", "{D}/sw.toml", "--out", "{D}/sw.toml"], 4, ["sw.toml"],
      {"sw.toml": SWEEP, "sc.toml": SCENARIO})

@@ -28,6 +28,13 @@ BOOST_AUTO_TEST_CASE(store_urls_name_their_backend) {
   BOOST_TEST(absl::IsInvalidArgument(parse_store_url("sqlite:").status()));
   const auto mysql = parse_store_url("mysql://root:hunter2@h/db");
   BOOST_TEST(absl::IsInvalidArgument(mysql.status()));
+  // The error echoes the URL: never its password, whatever the scheme.
+  BOOST_TEST(std::string(mysql.status().message()).find("hunter2") == std::string::npos,
+             mysql.status().message());
+  BOOST_TEST(std::string(mysql.status().message()).find("mysql://root:***@h/db") !=
+             std::string::npos);
+  BOOST_TEST(redact_url("ftp://u:pw@h/x") == "ftp://u:***@h/x");
+  BOOST_TEST(redact_url("/tmp/a://b:c@d") == "/tmp/a://b:c@d");  // a path, not a URL
 }
 
 BOOST_AUTO_TEST_CASE(redaction_removes_every_password) {
