@@ -131,30 +131,15 @@ absl::StatusOr<VariancePercentiles> percentiles_for(const PercentileChoice& choi
   if (!choice.sample) return choice.frozen;
   if (!reader.seekable()) {
     kept.emplace();
-    TimestampNs ts = 0;
-    SignalInputs row{};
-    while (true) {
-      auto more = reader.next(ts, row);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      kept->timestamp.push_back(ts);
-      kept->q10.push_back(row.q10);
-      kept->q50.push_back(row.q50);
-      kept->q90.push_back(row.q90);
-      kept->vol_risk.push_back(row.vol_risk);
-      kept->vol_raw_momentum.push_back(row.vol_raw_momentum);
-    }
+    auto keep = [&kept](TimestampNs ts_ns, const SignalInputs& row) { kept->add(ts_ns, row); };
+    if (auto st = reader.for_each_row(keep); !st.ok()) return st;
     return sample_variance_percentiles(kept->vol_risk);
   }
   std::vector<float> vol_risk;
-  TimestampNs ts = 0;
-  SignalInputs row{};
-  while (true) {
-    auto more = reader.next(ts, row);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+  auto keep_vol = [&vol_risk](TimestampNs, const SignalInputs& row) {
     vol_risk.push_back(row.vol_risk);
-  }
+  };
+  if (auto st = reader.for_each_row(keep_vol); !st.ok()) return st;
   if (auto st = reader.rewind(); !st.ok()) return st;
   return sample_variance_percentiles(vol_risk);
 }
@@ -182,14 +167,8 @@ absl::StatusOr<std::string> write_signals(const std::string& input_path,
                                     kept->vol_raw_momentum[i]});
     }
   } else {
-    TimestampNs ts = 0;
-    SignalInputs row{};
-    while (true) {
-      auto more = reader->next(ts, row);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      rows.add(ts, row);
-    }
+    auto add = [&rows](TimestampNs ts_ns, const SignalInputs& row) { rows.add(ts_ns, row); };
+    if (auto st = reader->for_each_row(add); !st.ok()) return st;
   }
   rows.flush();
   writer.flush();

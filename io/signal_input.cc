@@ -68,19 +68,8 @@ absl::StatusOr<SignalInputTable> read_signal_input(const std::string& path) {
   auto reader = SignalInputReader::open(path);
   if (!reader.ok()) return reader.status();
   SignalInputTable out;
-  TimestampNs ts = 0;
-  SignalInputs row{};
-  while (true) {
-    auto more = reader->next(ts, row);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    out.timestamp.push_back(ts);
-    out.q10.push_back(row.q10);
-    out.q50.push_back(row.q50);
-    out.q90.push_back(row.q90);
-    out.vol_risk.push_back(row.vol_risk);
-    out.vol_raw_momentum.push_back(row.vol_raw_momentum);
-  }
+  auto add = [&out](TimestampNs ts_ns, const SignalInputs& row) { out.add(ts_ns, row); };
+  if (auto st = reader->for_each_row(add); !st.ok()) return st;
   return out;
 }
 

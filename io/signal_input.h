@@ -35,6 +35,19 @@ class SignalInputReader {
   absl::Status rewind();
   bool seekable() const { return reader_.seekable(); }
 
+  // Calls fn(ts_ns, row) for each remaining row; the first read error, else OK.
+  template <typename Fn>
+  absl::Status for_each_row(Fn&& fn) {
+    TimestampNs ts_ns = 0;
+    SignalInputs row{};
+    while (true) {
+      auto more = next(ts_ns, row);
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+      fn(ts_ns, row);
+    }
+  }
+
  private:
   explicit SignalInputReader(CsvReader reader) : reader_(std::move(reader)) {}
 
@@ -56,6 +69,14 @@ struct SignalInputTable {
   std::vector<float> vol_raw_momentum;
 
   std::size_t size() const { return timestamp.size(); }
+  void add(TimestampNs ts_ns, const SignalInputs& row) {
+    timestamp.push_back(ts_ns);
+    q10.push_back(row.q10);
+    q50.push_back(row.q50);
+    q90.push_back(row.q90);
+    vol_risk.push_back(row.vol_risk);
+    vol_raw_momentum.push_back(row.vol_raw_momentum);
+  }
   // Views for compute_signals; valid while this table lives.
   SignalColumns columns() const { return {q10, q50, q90, vol_risk, vol_raw_momentum}; }
 };
