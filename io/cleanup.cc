@@ -13,16 +13,12 @@ constexpr std::size_t kSlots = 128;
 constexpr std::size_t kMaxPath = 4096;
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
-// A slot is free (0), being written (1) or holds a path the handler may unlink (2).
-struct Slot {
-  std::atomic<int> state{0};
-  char path[kMaxPath];
-};
-
-std::array<Slot, kSlots>& slots() {
-  static std::array<Slot, kSlots> s;
-  return s;
-}
+// A slot is free (0), being written (1) or holds a path the handler may unlink (2). The states
+// sit apart from the paths, and both are constant-initialised (zero, in .bss): a process that
+// stages two files touches two path pages, not the table's 128 (a dynamically initialised
+// table of slots cost every q50sim process 128 page faults before it did anything).
+constinit std::array<std::atomic<int>, kSlots> g_state{};
+constinit char g_path[kSlots][kMaxPath]{};
 
 void on_signal(int sig) {
   remove_registered_files();
@@ -35,12 +31,11 @@ void on_signal(int sig) {
 int cleanup_register(std::string_view path) {
   if (path.empty() || path.size() >= kMaxPath) return -1;
   for (std::size_t i = 0; i < kSlots; ++i) {
-    Slot& s = slots()[i];
     int expected = 0;
-    if (!s.state.compare_exchange_strong(expected, 1)) continue;
-    std::memcpy(s.path, path.data(), path.size());
-    s.path[path.size()] = '\0';
-    s.state.store(2, std::memory_order_release);
+    if (!g_state[i].compare_exchange_strong(expected, 1)) continue;
+    std::memcpy(g_path[i], path.data(), path.size());
+    g_path[i][path.size()] = '\0';
+    g_state[i].store(2, std::memory_order_release);
     return static_cast<int>(i);
   }
   return -1;
@@ -48,12 +43,12 @@ int cleanup_register(std::string_view path) {
 
 void cleanup_unregister(int slot) {
   if (slot < 0 || static_cast<std::size_t>(slot) >= kSlots) return;
-  slots()[static_cast<std::size_t>(slot)].state.store(0, std::memory_order_release);
+  g_state[static_cast<std::size_t>(slot)].store(0, std::memory_order_release);
 }
 
 void remove_registered_files() {
-  for (Slot& s : slots()) {
-    if (s.state.load(std::memory_order_acquire) == 2) ::unlink(s.path);
+  for (std::size_t i = 0; i < kSlots; ++i) {
+    if (g_state[i].load(std::memory_order_acquire) == 2) ::unlink(g_path[i]);
   }
 }
 
@@ -65,7 +60,6 @@ sigset_t cleanup_signals() {
 }
 
 void install_signal_cleanup() {
-  slots();  // the storage exists before any handler can run
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);

@@ -223,10 +223,10 @@ StagedFile::~StagedFile() {
   cleanup_unregister(cleanup_slot_);
 }
 
-void StagedFile::flush() {
+void StagedFile::write_all(std::string_view bytes) {
   std::size_t done = 0;
-  while (error_ == 0 && done < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (error_ == 0 && done < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       error_ = n < 0 ? errno : EIO;
@@ -234,15 +234,20 @@ void StagedFile::flush() {
     }
     done += static_cast<std::size_t>(n);
   }
+}
+
+void StagedFile::flush() {
+  write_all(buffer_);
   buffer_.clear();
 }
 
 void StagedFile::write(std::string_view bytes) {
   if (error_ != 0 || fd_ < 0 || bytes.empty()) return;
   if (buffer_.size() + bytes.size() > kBufferBytes) flush();
+  // A large write goes straight from the caller's bytes: copying a rendered multi-megabyte
+  // file into the buffer first touched as many fresh pages again (a tenth of q50sim replay).
   if (bytes.size() >= kBufferBytes) {
-    buffer_.assign(bytes.data(), bytes.size());
-    flush();
+    write_all(bytes);
     return;
   }
   buffer_.append(bytes.data(), bytes.size());

@@ -64,6 +64,7 @@ class StagedFile {
 
  private:
   void flush();
+  void write_all(std::string_view bytes);  // every byte, or error_ set
 
   std::string final_path_;
   std::string temp_path_;
