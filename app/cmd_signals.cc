@@ -77,26 +77,18 @@ class BlockedSignals {
  public:
   BlockedSignals(const VariancePercentiles& p, io::SignalRowWriter& out) : p_(p), out_(out) {}
   void add(TimestampNs ts_ns, const SignalInputs& in) {
-    ts_.push_back(ts_ns);
-    q10_.push_back(in.q10);
-    q50_.push_back(in.q50);
-    q90_.push_back(in.q90);
-    vol_risk_.push_back(in.vol_risk);
-    momentum_.push_back(in.vol_raw_momentum);
-    if (ts_.size() == kBlock) flush();
+    block_.add(ts_ns, in);
+    if (block_.size() == kBlock) flush();
   }
   void flush() {
-    rows_.resize(ts_.size());
-    compute_signals({q10_, q50_, q90_, vol_risk_, momentum_}, p_, rows_);
+    rows_.resize(block_.size());
+    compute_signals(block_.columns(), p_, rows_);
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      out_.add(ts_[i], rows_[i]);
+      out_.add(block_.timestamp[i], rows_[i]);
       ++sides_[static_cast<std::size_t>(rows_[i].side + 1)];
       ++count_;
     }
-    for (auto* v : {&q10_, &q50_, &q90_}) v->clear();
-    ts_.clear();
-    vol_risk_.clear();
-    momentum_.clear();
+    block_.clear();
   }
   std::size_t count() const { return count_; }
   const std::array<std::size_t, 3>& sides() const { return sides_; }  // hold, short, long
@@ -105,9 +97,7 @@ class BlockedSignals {
   static constexpr std::size_t kBlock = 8192;
   VariancePercentiles p_;
   io::SignalRowWriter& out_;
-  std::vector<TimestampNs> ts_;
-  std::vector<double> q10_, q50_, q90_;
-  std::vector<float> vol_risk_, momentum_;
+  io::SignalInputTable block_;  // the rows read and not yet computed
   std::vector<SignalRow> rows_;
   std::array<std::size_t, 3> sides_{};
   std::size_t count_ = 0;

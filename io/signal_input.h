@@ -69,6 +69,14 @@ struct SignalInputTable {
   std::vector<float> vol_raw_momentum;
 
   std::size_t size() const { return timestamp.size(); }
+  void clear() {
+    timestamp.clear();
+    q10.clear();
+    q50.clear();
+    q90.clear();
+    vol_risk.clear();
+    vol_raw_momentum.clear();
+  }
   void add(TimestampNs ts_ns, const SignalInputs& row) {
     timestamp.push_back(ts_ns);
     q10.push_back(row.q10);
