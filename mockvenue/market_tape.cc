@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/fixed_point.h"
 #include "fmt/format.h"
 #include "sim/engine.h"
 #include "sim/sources.h"
