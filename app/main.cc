@@ -1,5 +1,3 @@
-#include <malloc.h>
-
 #include <array>
 #include <exception>
 #include <new>
@@ -9,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/process_memory.h"
 #include "io/cleanup.h"
 
 namespace {
@@ -65,23 +64,11 @@ void print_usage(std::FILE* out) {
                "  4  a file could not be read or written\n");
 }
 
-// glibc serves blocks of 128 KiB and more with a fresh mmap and unmaps them on free, so every
-// multi-megabyte buffer of a run (the input text, its field table, each output file) faulted in
-// new zeroed pages, one exception per 4 KiB page; on this project's paravirtualised VMs such a
-// fault costs several microseconds, and `q50sim replay` of 10,000 bars took ~4,600 of them.
-// Served from the heap and never trimmed, freed buffers are reused by the next ones instead
-// (and q50sim replay prefaults the heap it will need in one call: see prefault_heap there).
-// A CLI run is short-lived, so keeping its peak memory until exit costs nothing.
-void tune_malloc() {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum: buffers up to 32 MiB on the heap
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);   // never hand freed heap back mid-run
-  mallopt(M_TOP_PAD, 16 << 20);         // grow the heap in few brk calls (untouched pages are free)
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  tune_malloc();
+  q50::app::tune_process_memory();
   // SIGINT, SIGTERM, ... remove the temporary files of unfinished outputs (io/output_set.h).
   q50::io::install_signal_cleanup();
   if (argc < 2) {

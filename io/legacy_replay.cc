@@ -1,10 +1,5 @@
 #include "io/legacy_replay.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
-#include <algorithm>
-#include <cstdlib>
 #include <functional>
 #include <string_view>
 #include <utility>
@@ -23,25 +18,6 @@ namespace q50::io {
 namespace {
 
 using legacy::StrategyProfile;
-
-// A run's heap peaks at about 6.5 times its input file (text, field table, bars, records, one
-// output file at a time); this prefaults that much heap in one madvise call and frees it for
-// the run to reuse (app/main.cc keeps freed memory in the heap). Faulting the same pages one by
-// one on first touch was a fifth of the run's time on this project's paravirtualised VMs, where
-// a page fault costs several microseconds. Best effort: on a kernel without MADV_POPULATE_WRITE
-// (before Linux 5.14) the pages are simply faulted in as before.
-void prefault_heap(const std::string& input_path) {
-  struct stat st {};
-  if (::stat(input_path.c_str(), &st) != 0 || st.st_size <= 0) return;
-  constexpr std::size_t kPage = 4096;
-  constexpr std::size_t kMaxBytes = std::size_t{1} << 30;
-  const std::size_t bytes = std::min(static_cast<std::size_t>(st.st_size) * 8, kMaxBytes);
-  void* block = std::malloc(bytes + kPage);
-  if (block == nullptr) return;
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(block) + kPage - 1) & ~(kPage - 1);
-  ::madvise(reinterpret_cast<void*>(first), bytes, MADV_POPULATE_WRITE);
-  std::free(block);
-}
 
 // A run's inputs, read and validated, and what its output files need besides the records.
 struct Prepared {
@@ -218,7 +194,6 @@ absl::StatusOr<LegacyReplayOutcome> run_legacy_replay(const LegacyReplayRequest&
     if (auto st = sim::check_same_run(loaded->header, *header, r.resume); !st.ok()) return st;
     checkpoint = std::move(*loaded);
   }
-  prefault_heap(r.input);
   const bool hb = *r.profile == StrategyProfile::kLegacyHummingbot;
   auto prepared = hb ? prepare_hummingbot(r) : prepare_quantile(r);
   if (!prepared.ok()) return prepared.status();
