@@ -1,5 +1,6 @@
 #include "core/number_format.h"
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -9,94 +10,117 @@
 namespace q50 {
 namespace {
 
-char* copy(char* out, const char* from, std::size_t n) {
-  std::memcpy(out, from, n);
-  return out + n;
+// The 8 decimal digits of x < 10^8, zero-padded, as ASCII in a little-endian word (the first
+// digit in the lowest byte): SWAR division, each step dividing every lane at once by
+// multiply-and-shift (exact for these ranges; tests/io/number_format_test.cc checks all 10^8).
+std::uint64_t eight_digits(std::uint32_t x) {
+  // lanes of 32 bits: x / 10^4 | x % 10^4
+  std::uint64_t v = x / 10000 | (static_cast<std::uint64_t>(x % 10000) << 32);
+  // lanes of 16 bits: each 32-bit lane (< 10^4) split into / 100 and % 100
+  std::uint64_t q = ((v * 10486) >> 20) & 0x0000007F0000007FULL;
+  v = q | ((v - q * 100) << 16);
+  // lanes of 8 bits: each 16-bit lane (< 100) split into / 10 and % 10
+  q = ((v * 103) >> 10) & 0x000F000F000F000FULL;
+  v = q | ((v - q * 10) << 8);
+  return v + 0x3030303030303030ULL;
 }
 
-char* fill_zeros(char* out, std::size_t n) {
-  std::memset(out, '0', n);
-  return out + n;
+// The decimal digit count of n in [1, 10^17).
+int digit_count(std::uint64_t n) {
+  static constexpr std::uint64_t kPow10[] = {
+      1ULL,           10ULL,           100ULL,           1000ULL,           10000ULL,
+      100000ULL,      1000000ULL,      10000000ULL,      100000000ULL,      1000000000ULL,
+      10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+      1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL};
+  // floor(log10(2^bit_width(n))): the digit count or one less.
+  const int guess = (static_cast<int>(std::bit_width(n)) * 1233) >> 12;
+  return guess + (n >= kPow10[guess] ? 1 : 0);
 }
 
-// The decimal digits of n > 0 at out, most significant first; returns their count. Two digits
-// per division: a significand has up to 17.
-std::size_t write_digits(char* out, std::uint64_t n) {
-  static constexpr char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
-  char tmp[20];
-  char* p = tmp + sizeof tmp;
-  while (n >= 100) {
-    p -= 2;
-    std::memcpy(p, kPairs + 2 * (n % 100), 2);
-    n /= 100;
+// "e-05", "e+16", "e-308" at p: Python's exponent, signed and at least two digits; the end.
+char* write_exponent(char* p, int exp) {
+  p[0] = 'e';
+  p[1] = exp < 0 ? '-' : '+';
+  const auto a = static_cast<unsigned>(exp < 0 ? -exp : exp);
+  if (a >= 100) {
+    p[2] = static_cast<char>('0' + a / 100);
+    p[3] = static_cast<char>('0' + a / 10 % 10);
+    p[4] = static_cast<char>('0' + a % 10);
+    return p + 5;
   }
-  if (n >= 10) {
-    p -= 2;
-    std::memcpy(p, kPairs + 2 * n, 2);
-  } else {
-    *--p = static_cast<char>('0' + n);
-  }
-  const auto count = static_cast<std::size_t>(tmp + sizeof tmp - p);
-  std::memcpy(out, p, count);
-  return count;
-}
-
-// "e-05", "e+16", "e-308": Python's exponent, signed and at least two digits.
-char* write_exponent(char* out, int exp) {
-  *out++ = 'e';
-  *out++ = exp < 0 ? '-' : '+';
-  const int a = exp < 0 ? -exp : exp;
-  if (a >= 100) *out++ = static_cast<char>('0' + a / 100);
-  *out++ = static_cast<char>('0' + a / 10 % 10);
-  *out++ = static_cast<char>('0' + a % 10);
-  return out;
+  p[2] = static_cast<char>('0' + a / 10);
+  p[3] = static_cast<char>('0' + a % 10);
+  return p + 4;
 }
 
 }  // namespace
 
 char* write_py_repr(char* out, double v) {
   if (std::isnan(v)) return out;
+  // The text is composed in a scratch buffer with fixed-size copies (no length-dependent memcpy
+  // calls; bytes past the text are don't-care), then moved to out in one 24-byte copy: out has
+  // room for kPyReprMaxChars, so the copy never exceeds it.
+  char text[64] = {};
+  char* p = text;
   if (std::signbit(v)) {
-    *out++ = '-';
+    *p++ = '-';
     v = -v;
   }
-  if (std::isinf(v)) return copy(out, "inf", 3);
-  if (v == 0) return copy(out, "0.0", 3);
+  if (std::isinf(v) || v == 0) {
+    std::memcpy(p, std::isinf(v) ? "inf" : "0.0", 3);
+    std::memcpy(out, text, kPyReprMaxChars);
+    return out + (p - text) + 3;
+  }
   // The shortest digits that round-trip (what Python's repr and std::to_chars choose too), by
   // fmt's Dragonbox: about three times faster than libstdc++'s to_chars, and the replay's
   // output files hold ~170k floats. Its result has no trailing zeros: v = significand * 10^e.
-  // fmt::detail is fmt's internal API; tests/io/number_format_test.cc checks this function
-  // against std::to_chars on millions of doubles, so an fmt upgrade that changes it fails there.
+  // fmt::detail is fmt's internal API; tests/io/py_repr_prop_test.cc checks this function
+  // against std::to_chars, so an fmt upgrade that changes it fails there.
   const auto dec = fmt::detail::dragonbox::to_decimal(v);
-  char digits[20];
-  const std::size_t n_digits = write_digits(digits, dec.significand);
-  const int exp = dec.exponent + static_cast<int>(n_digits) - 1;  // of the first digit
+  const std::uint64_t sig = dec.significand;  // < 10^17
+  const int n = digit_count(sig);
+  const int exp = dec.exponent + n - 1;  // of the first digit
+
+  // The significand's 17 digits, zero-padded, right-aligned at digits + 24; its n digits
+  // start at d. 16 bytes of slack after them let the copies below always move 16 or 17 bytes.
+  char digits[64] = {};
+  const auto hi = static_cast<std::uint32_t>(sig / 10000000000000000ULL);  // 0 or 1 digit
+  const std::uint64_t rest = sig % 10000000000000000ULL;
+  const std::uint64_t mid = eight_digits(static_cast<std::uint32_t>(rest / 100000000));
+  const std::uint64_t low = eight_digits(static_cast<std::uint32_t>(rest % 100000000));
+  digits[7] = static_cast<char>('0' + hi);
+  std::memcpy(digits + 8, &mid, 8);
+  std::memcpy(digits + 16, &low, 8);
+  const char* d = digits + 24 - n;
+  const auto un = static_cast<std::size_t>(n);
 
   if (exp >= -4 && exp < 16) {
-    if (exp < 0) {
-      out = copy(out, "0.", 2);
-      out = fill_zeros(out, static_cast<std::size_t>(-exp - 1));
-      return copy(out, digits, n_digits);
+    if (exp < 0) {  // "0.000ddd"
+      std::memcpy(p, "0.000", 5);
+      std::memcpy(p + 1 - exp, d, 17);
+      p += static_cast<std::size_t>(1 - exp) + un;
+    } else {
+      const auto int_len = static_cast<std::size_t>(exp) + 1;
+      if (un <= int_len) {  // "ddd000.0"
+        std::memcpy(p, d, 17);
+        std::memset(p + un, '0', 16);
+        std::memcpy(p + int_len, ".0", 2);
+        p += int_len + 2;
+      } else {  // "ddd.ddd": at most 16 digits on either side of the point
+        std::memcpy(p, d, 16);
+        p[int_len] = '.';
+        std::memcpy(p + int_len + 1, d + int_len, 16);
+        p += un + 1;
+      }
     }
-    const auto int_len = static_cast<std::size_t>(exp) + 1;
-    if (n_digits <= int_len) {
-      out = copy(out, digits, n_digits);
-      out = fill_zeros(out, int_len - n_digits);
-      return copy(out, ".0", 2);
-    }
-    out = copy(out, digits, int_len);
-    *out++ = '.';
-    return copy(out, digits + int_len, n_digits - int_len);
+  } else {  // "d.ddde-XX"
+    p[0] = d[0];
+    p[1] = '.';
+    std::memcpy(p + 2, d + 1, 16);
+    p = write_exponent(n > 1 ? p + un + 1 : p + 1, exp);
   }
-  *out++ = digits[0];
-  if (n_digits > 1) {
-    *out++ = '.';
-    out = copy(out, digits + 1, n_digits - 1);
-  }
-  return write_exponent(out, exp);
+  std::memcpy(out, text, kPyReprMaxChars);
+  return out + (p - text);
 }
 
 void append_py_repr(std::string& out, double v) {

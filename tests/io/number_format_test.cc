@@ -1,8 +1,12 @@
 #include "core/number_format.h"
 
 #include <boost/test/unit_test.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <string>
 
 namespace q50::io {
 namespace {
@@ -34,6 +38,31 @@ BOOST_AUTO_TEST_CASE(float32_written_as_exact_double) {
   std::string out;
   append_py_repr_f32(out, 0.1f);
   BOOST_TEST(out == "0.10000000149011612");
+}
+
+// write_py_repr turns a significand into digits 8 at a time with SWAR arithmetic (two 4-digit
+// lanes, then four 2-digit lanes, then eight digits). Every integer below 10^8 prints as itself
+// plus ".0", and the 17-digit significands put each 8-digit group through the same code.
+BOOST_AUTO_TEST_CASE(every_eight_digit_group_is_written_exactly) {
+  char got[kPyReprMaxChars];
+  char want[32];
+  std::uint64_t mismatches = 0;
+  std::string first_bad;
+  const auto check = [&](double v) {
+    const char* end = write_py_repr(got, v);
+    const auto res = std::to_chars(want, want + sizeof want, static_cast<std::uint64_t>(v));
+    std::memcpy(res.ptr, ".0", 2);
+    const auto want_len = static_cast<std::size_t>(res.ptr + 2 - want);
+    if (static_cast<std::size_t>(end - got) != want_len || std::memcmp(got, want, want_len) != 0) {
+      if (mismatches++ == 0) first_bad = std::string(want, want_len);
+    }
+  };
+  for (std::uint32_t k = 1; k < 100'000'000; ++k) check(static_cast<double>(k));
+  // 16-17 digit integers (exact in a double below 2^53): the high groups, and the leading digit.
+  for (std::uint64_t k = 1; k < 100'000'000; k += 9'973) {
+    check(static_cast<double>(k * 100'000'000 + (k * 7919) % 100'000'000));
+  }
+  BOOST_TEST(mismatches == 0u, "first mismatch: " << first_bad);
 }
 
 }  // namespace
