@@ -2,7 +2,9 @@
 // simulator, writing the reference's files (io/legacy_replay.h does the work).
 #include <cinttypes>
 #include <cstdint>
+#include <cstddef>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "app/command_output.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/parallel_for.h"
 #include "fmt/format.h"
 #include "io/legacy_replay.h"
 #include "io/output_set.h"
@@ -153,6 +156,10 @@ int run_replay(const std::vector<std::string_view>& argv) {
   std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", resolved->seed.value_or(0),
               resolved->input.c_str(), Q50SIM_VERSION);
   std::fflush(stdout);
+  // The output files are rendered in pieces on the machine's cores (at most 4).
+  resolved->for_each = [](std::size_t n, const std::function<void(std::size_t)>& body) {
+    parallel_for(n, command_threads(), body);
+  };
   auto outcome = io::run_legacy_replay(*resolved);
   if (!outcome.ok()) {
     if (absl::IsOutOfRange(outcome.status())) {

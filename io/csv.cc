@@ -301,9 +301,15 @@ absl::StatusOr<std::vector<TimestampNs>> CsvTable::increasing_timestamps(std::si
 }
 
 CsvWriter::CsvWriter(const std::vector<std::string>& header, std::size_t expected_rows)
+    : CsvWriter(header, expected_rows, HeaderLine::kWrite) {}
+
+CsvWriter::CsvWriter(const std::vector<std::string>& header, std::size_t expected_rows,
+                     HeaderLine line)
     : cols_(header.size()) {
-  buf_ = fmt::format("{}", fmt::join(header, ","));
-  buf_ += '\n';
+  if (line == HeaderLine::kWrite) {
+    buf_ = fmt::format("{}", fmt::join(header, ","));
+    buf_ += '\n';
+  }
   len_ = buf_.size();
   // A number field is at most kPyReprMaxChars plus its separator.
   buf_.reserve(len_ + expected_rows * cols_ * (kPyReprMaxChars + 1));

@@ -121,6 +121,10 @@ class CsvWriter {
   // longer fields still work). Growing a multi-megabyte string by doubling copies it and
   // faults in fresh pages each time, which was a third of `q50sim replay`'s output time.
   explicit CsvWriter(const std::vector<std::string>& header, std::size_t expected_rows = 0);
+  // The same without writing the header line (header still fixes the field count): a piece of
+  // a file whose first piece has the header.
+  enum class HeaderLine { kWrite, kOmit };
+  CsvWriter(const std::vector<std::string>& header, std::size_t expected_rows, HeaderLine line);
 
   CsvWriter& str(std::string_view text);
   CsvWriter& f64(double v);  // Python repr; NaN = empty field

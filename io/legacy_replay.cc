@@ -1,5 +1,7 @@
 #include "io/legacy_replay.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <functional>
 #include <string_view>
 #include <utility>
@@ -51,25 +53,54 @@ absl::StatusOr<Prepared> prepare_quantile(const LegacyReplayRequest& r) {
   return p;
 }
 
-// One output file: its name and the function that renders its text.
+// One output file: its name and the pieces of its text, rendered in any order (possibly on
+// several threads) and written in this order.
 struct OutputFile {
   std::string_view name;
-  std::function<std::string()> render;
+  std::vector<std::function<std::string()>> pieces;
 };
 
-// The profile's files. Each is rendered just before it is written, so its buffer is freed and
-// reused (app/main.cc keeps freed memory in the heap) by the next: touching ~4 MB of fresh
-// pages instead of ~1 MB of reused ones cost more page faults than the rest of the output.
+// A CSV file in pieces of kRowsPerPiece records: small enough that two threads share a replay's
+// files evenly, big enough that a piece costs far more than handing it out.
+constexpr std::size_t kRowsPerPiece = 2048;
+
+template <typename Render>
+std::vector<std::function<std::string()>> csv_pieces(std::size_t rows, Render render) {
+  std::vector<std::function<std::string()>> pieces;
+  std::size_t begin = 0;
+  do {
+    const RowRange range{begin, std::min(rows, begin + kRowsPerPiece)};
+    pieces.emplace_back([render, range] { return render(range); });
+    begin = range.end;
+  } while (begin < rows);
+  return pieces;
+}
+
+// The profile's files.
 std::vector<OutputFile> outputs(const Prepared& p, const sim::ReplayResult& r,
-                                const std::vector<double>& pv) {
+                                const HbBarSeries& series) {
   if (p.rc.params.profile == StrategyProfile::kLegacyQuantile) {
-    return {{"trades.csv", [&] { return qb_trades_csv(r); }},
-            {"metrics.json", [&] { return qb_metrics_json(r, p.qb); }}};
+    std::vector<OutputFile> files;
+    files.push_back({"trades.csv", csv_pieces(r.qb_rows.size(), [&r](RowRange rows) {
+                       return qb_trades_csv(r, rows);
+                     })});
+    files.push_back({"metrics.json", {[&] { return qb_metrics_json(r, p.qb); }}});
+    return files;
   }
-  return {{"bars.csv", [&] { return hb_bars_csv(r, pv); }},
-          {"trades.csv", [&] { return hb_trades_csv(r); }},
-          {"holds.csv", [&] { return hb_holds_csv(r); }},
-          {"metrics.json", [&] { return hb_metrics_json(r, pv, p.initial_balance); }}};
+  std::vector<OutputFile> files;
+  files.push_back({"bars.csv", csv_pieces(r.hb_bars.size(), [&r, &series](RowRange rows) {
+                     return hb_bars_csv(r, series, rows);
+                   })});
+  files.push_back({"trades.csv", csv_pieces(r.hb_trades.size(), [&r](RowRange rows) {
+                     return hb_trades_csv(r, rows);
+                   })});
+  files.push_back({"holds.csv", csv_pieces(r.hb_holds.size(), [&r](RowRange rows) {
+                     return hb_holds_csv(r, rows);
+                   })});
+  files.push_back({"metrics.json", {[&] {
+                     return hb_metrics_json(r, series.pv, p.initial_balance);
+                   }}});
+  return files;
 }
 
 // The header a checkpoint of this run carries: profile, seed and the two files' hashes.
@@ -118,15 +149,30 @@ absl::StatusOr<LegacyReplayOutcome> write_checkpoint(const LegacyReplayRequest& 
 
 absl::StatusOr<LegacyReplayOutcome> write_outputs(const LegacyReplayRequest& req,
                                                   const Prepared& p, const sim::ReplayResult& r) {
-  std::vector<double> pv;  // HB portfolio values, for bars.csv and metrics.json
-  pv.reserve(r.hb_bars.size());
-  for (const auto& b : r.hb_bars) pv.push_back(b.portfolio_value);
+  const HbBarSeries series = hb_bar_series(r);
   OutputOptions options;
   options.inputs = legacy_replay_inputs(req);
   auto out = OutputSet::open(req.out_dir, options);
   if (!out.ok()) return out.status();
-  for (const OutputFile& file : outputs(p, r, pv)) {
-    if (auto st = out->put(file.name, file.render()); !st.ok()) return st;
+  // Every piece of every file is rendered first (the pieces are independent: each writes its
+  // own slot), then each file is staged and written piece by piece, in order.
+  const std::vector<OutputFile> files = outputs(p, r, series);
+  std::vector<const std::function<std::string()>*> jobs;
+  for (const OutputFile& file : files) {
+    for (const auto& piece : file.pieces) jobs.push_back(&piece);
+  }
+  std::vector<std::string> texts(jobs.size());
+  const auto render = [&](std::size_t i) { texts[i] = (*jobs[i])(); };
+  if (req.for_each) {
+    req.for_each(jobs.size(), render);
+  } else {
+    for (std::size_t i = 0; i < jobs.size(); ++i) render(i);
+  }
+  std::size_t next = 0;
+  for (const OutputFile& file : files) {
+    auto staged = out->stage(file.name);
+    if (!staged.ok()) return staged.status();
+    for (std::size_t k = 0; k < file.pieces.size(); ++k) (*staged)->write(texts[next++]);
   }
   if (auto st = out->commit(); !st.ok()) return st;
   LegacyReplayOutcome o;

@@ -11,7 +11,9 @@
 // the checkpoint file atomically, without any output; resume continues one, refusing a
 // checkpoint of other input/config files (by hash), another profile or another seed.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +35,10 @@ struct LegacyReplayRequest {
   std::uint64_t checkpoint_at = 0;    // > 0: stop there and write `checkpoint`
   std::string checkpoint;             // where checkpoint_at writes
   std::string resume;                 // a checkpoint file to continue
+  // Runs body(0), ..., body(n - 1), each once, in any order and possibly at once (the output
+  // files' pieces; each body writes only its own result). Empty: in order on this thread. The
+  // CLI passes a two-thread loop (app/parallel_for.h); io/ starts no threads itself.
+  std::function<void(std::size_t n, const std::function<void(std::size_t)>& body)> for_each;
 };
 
 struct LegacyReplayOutcome {

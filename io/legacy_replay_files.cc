@@ -60,17 +60,28 @@ std::string qb_tier_json(const QbMetrics& m) {
 
 // when their count is 0.
 
+CsvWriter::HeaderLine header_line(RowRange rows) {
+  return rows.begin == 0 ? CsvWriter::HeaderLine::kWrite : CsvWriter::HeaderLine::kOmit;
+}
+
 }  // namespace
 
-std::string hb_bars_csv(const sim::ReplayResult& r, const std::vector<double>& pv) {
+HbBarSeries hb_bar_series(const sim::ReplayResult& r) {
+  HbBarSeries s;
+  s.pv.reserve(r.hb_bars.size());
+  for (const auto& b : r.hb_bars) s.pv.push_back(b.portfolio_value);
+  s.returns = simple_returns(s.pv);
+  s.drawdowns = drawdowns(s.pv);
+  return s;
+}
+
+std::string hb_bars_csv(const sim::ReplayResult& r, const HbBarSeries& series, RowRange rows) {
   CsvWriter w({"timestamp", "price", "signal_direction", "target_pct", "confidence",
                    "prob_up", "prob_down_adj", "prob_neutral", "prob_up_adj", "action_taken",
                    "hold_reason", "balance", "position", "portfolio_value", "pnl", "returns",
                    "drawdown"},
-                  r.hb_bars.size());
-  const std::vector<double> returns = simple_returns(pv);
-  const std::vector<double> dd = drawdowns(pv);
-  for (std::size_t i = 0; i < r.hb_bars.size(); ++i) {
+                  rows.end - rows.begin, header_line(rows));
+  for (std::size_t i = rows.begin; i < rows.end; ++i) {
     const legacy::HbBarRecord& b = r.hb_bars[i];
     w.timestamp(b.ts_ns).f64(b.price).str(legacy::direction_name(b.signal.direction));
     w.f64(b.signal.target_pct).f64(b.signal.confidence).f64(b.signal.prob_up);
@@ -80,20 +91,21 @@ std::string hb_bars_csv(const sim::ReplayResult& r, const std::vector<double>& p
     if (i == 0) {
       w.empty();
     } else {
-      w.f64(returns[i - 1]);
+      w.f64(series.returns[i - 1]);
     }
-    w.f64(dd[i]);
+    w.f64(series.drawdowns[i]);
     w.end_row();
   }
   return std::move(w).release();
 }
 
-std::string hb_trades_csv(const sim::ReplayResult& r) {
+std::string hb_trades_csv(const sim::ReplayResult& r, RowRange rows) {
   CsvWriter w({"timestamp", "side", "trade_type", "original_signal", "quantity", "price",
                    "fee_cost", "slippage_cost", "position_before", "position_after",
                    "balance_after", "pnl", "entry_price"},
-                  r.hb_trades.size());
-  for (const legacy::HbTradeRecord& t : r.hb_trades) {
+                  rows.end - rows.begin, header_line(rows));
+  for (std::size_t i = rows.begin; i < rows.end; ++i) {
+    const legacy::HbTradeRecord& t = r.hb_trades[i];
     w.timestamp(t.ts_ns).str(t.buy ? "BUY" : "SELL");
     w.str(t.purpose == legacy::OrderPurpose::kDirectional ? "DIRECTIONAL" : "POSITION_CLOSURE");
     w.str(original_signal(t)).f64(t.quantity).f64(t.price).f64(t.fee_cost).f64(t.slippage_cost);
@@ -104,10 +116,11 @@ std::string hb_trades_csv(const sim::ReplayResult& r) {
   return std::move(w).release();
 }
 
-std::string hb_holds_csv(const sim::ReplayResult& r) {
+std::string hb_holds_csv(const sim::ReplayResult& r, RowRange rows) {
   CsvWriter w({"timestamp", "hold_reason", "position", "price", "portfolio_value"},
-                  r.hb_holds.size());
-  for (const legacy::HbHoldRecord& h : r.hb_holds) {
+                  rows.end - rows.begin, header_line(rows));
+  for (std::size_t i = rows.begin; i < rows.end; ++i) {
+    const legacy::HbHoldRecord& h = r.hb_holds[i];
     w.timestamp(h.ts_ns).str(legacy::hold_reason_name(h.reason)).f64(h.position);
     w.f64(h.price).f64(h.portfolio_value);
     w.end_row();
@@ -153,15 +166,16 @@ std::string hb_metrics_json(const sim::ReplayResult& r, const std::vector<double
       0) + "\n";
 }
 
-std::string qb_trades_csv(const sim::ReplayResult& r) {
+std::string qb_trades_csv(const sim::ReplayResult& r, RowRange rows) {
   CsvWriter w({"timestamp", "date", "hour", "day_of_week", "side", "position_before",
                    "position_after", "position_change", "spread", "prob_down", "prob_neutral",
                    "prob_up", "tier", "tier_confidence", "pnl", "is_profitable",
                    "cumulative_pnl", "fee_cost", "slippage_cost", "total_cost",
                    "portfolio_value", "drawdown"},
-                  r.qb_rows.size());
+                  rows.end - rows.begin, header_line(rows));
   std::string ts;
-  for (const legacy::QbRowRecord& q : r.qb_rows) {
+  for (std::size_t i = rows.begin; i < rows.end; ++i) {
+    const legacy::QbRowRecord& q = r.qb_rows[i];
     ts = format_timestamp(q.ts_ns);
     w.str(ts).str(std::string_view(ts).substr(0, 10));
     w.i64(std::stoll(ts.substr(11, 2))).str(day_name(q.ts_ns));
