@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "app/process_memory.h"
 
@@ -88,4 +89,18 @@ BOOST_AUTO_TEST_CASE(the_heap_is_on_huge_pages_where_the_kernel_offers_them) {
   }
   BOOST_TEST(intact);
   std::free(block);
+}
+
+BOOST_AUTO_TEST_CASE(another_thread_allocates_from_the_same_heap) {
+  // Without the one-arena setting, a thread's first malloc makes it an arena of its own: a
+  // fresh mapping far above the program break.
+  std::uintptr_t block_end = 0;
+  std::thread t([&] {
+    void* p = std::malloc(std::size_t{512} << 10);
+    block_end = reinterpret_cast<std::uintptr_t>(p) + (std::size_t{512} << 10);
+    std::free(p);
+  });
+  t.join();
+  BOOST_TEST(block_end != 0u);
+  BOOST_TEST(block_end <= reinterpret_cast<std::uintptr_t>(::sbrk(0)));
 }
