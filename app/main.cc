@@ -1,9 +1,14 @@
 #include <malloc.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <new>
-#include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +17,36 @@
 #include "io/cleanup.h"
 
 namespace {
+
+#ifdef Q50SIM_NET_EXECUTABLE
+// This is the lean q50sim (cmake/Q50simLeanCli.cmake): `live` and `venue` run in the
+// executable Q50SIM_NET_EXECUTABLE beside this one, which links the HTTP library. exec keeps
+// the process id, the open descriptors and the arguments, so callers (and signals sent to
+// them) see one process either way.
+char** g_argv = nullptr;
+
+int exec_net_executable(const std::vector<std::string_view>&) {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string path;
+  if (n > 0) {
+    const std::string_view exe(self, static_cast<std::size_t>(n));
+    const std::size_t slash = exe.rfind('/');
+    path = std::string(exe.substr(0, slash == std::string_view::npos ? 0 : slash + 1));
+  }
+  path += Q50SIM_NET_EXECUTABLE;
+  ::execv(path.c_str(), g_argv);
+  std::fprintf(stderr, "q50sim %s: cannot run %s (it holds the network commands): %s\n",
+               g_argv[1], path.c_str(), std::strerror(errno));
+  return q50::app::kExitIo;
+}
+
+constexpr auto kRunLive = exec_net_executable;
+constexpr auto kRunVenue = exec_net_executable;
+#else
+constexpr auto kRunLive = q50::app::run_live;
+constexpr auto kRunVenue = q50::app::run_venue;
+#endif
 
 constexpr std::array kCommands = {
     q50::app::Command{"demo",
@@ -33,10 +68,10 @@ constexpr std::array kCommands = {
                       "run every scenario of a directory and compare each with its golden folder",
                       q50::app::run_suite},
     q50::app::Command{"live", "trade the strategy on the Binance spot testnet (or a loopback mock)",
-                      q50::app::run_live},
+                      kRunLive},
     q50::app::Command{"venue",
                       "serve a loopback mock of Binance's spot REST API over a scenario's market",
-                      q50::app::run_venue},
+                      kRunVenue},
     q50::app::Command{"sweep",
                       "run a sweep file's points (grids, samples, seeds) into a results store",
                       q50::app::run_sweep},
@@ -81,6 +116,9 @@ void tune_malloc() {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef Q50SIM_NET_EXECUTABLE
+  g_argv = argv;
+#endif
   tune_malloc();
   // SIGINT, SIGTERM, ... remove the temporary files of unfinished outputs (io/output_set.h).
   q50::io::install_signal_cleanup();
