@@ -21,23 +21,43 @@ namespace {
 #ifdef Q50SIM_NET_EXECUTABLE
 // This is the lean q50sim (cmake/Q50simLeanCli.cmake): `live` and `venue` run in the
 // executable Q50SIM_NET_EXECUTABLE beside this one, which links the HTTP library. exec keeps
-// the process id, the open descriptors and the arguments, so callers (and signals sent to
-// them) see one process either way.
+// the process id, the open descriptors, the environment and the arguments (argv[0] included),
+// so callers (and signals sent to them) see one process either way. "Beside" is the directory
+// of /proc/self/exe, the file this process runs (symlinks resolved), never argv[0] or PATH.
 char** g_argv = nullptr;
 
 int exec_net_executable(const std::vector<std::string_view>&) {
   char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  std::string path;
-  if (n > 0) {
-    const std::string_view exe(self, static_cast<std::size_t>(n));
-    const std::size_t slash = exe.rfind('/');
-    path = std::string(exe.substr(0, slash == std::string_view::npos ? 0 : slash + 1));
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self);
+  const int readlink_errno = errno;
+  const std::string_view exe =
+      n > 0 ? std::string_view(self, static_cast<std::size_t>(n)) : std::string_view();
+  const std::size_t slash = exe.rfind('/');
+  const char* unknown = nullptr;
+  if (n < 0) {
+    unknown = std::strerror(readlink_errno);
+  } else if (static_cast<std::size_t>(n) >= sizeof self) {
+    unknown = "longer than PATH_MAX";
+  } else if (slash == std::string_view::npos) {
+    unknown = "not an absolute path";
   }
-  path += Q50SIM_NET_EXECUTABLE;
+  if (unknown != nullptr) {
+    // Without the directory, exec'ing a bare name would run whatever the current directory
+    // holds under that name: refuse instead.
+    std::fprintf(stderr,
+                 "q50sim %s: cannot find %s, which holds the network commands: the path of this "
+                 "executable is unknown (/proc/self/exe: %s)\n",
+                 g_argv[1], Q50SIM_NET_EXECUTABLE, unknown);
+    return q50::app::kExitIo;
+  }
+  const std::string path = std::string(exe.substr(0, slash + 1)) + Q50SIM_NET_EXECUTABLE;
+  std::fflush(nullptr);  // nothing is buffered yet; exec would drop what were
   ::execv(path.c_str(), g_argv);
-  std::fprintf(stderr, "q50sim %s: cannot run %s (it holds the network commands): %s\n",
-               g_argv[1], path.c_str(), std::strerror(errno));
+  const int exec_errno = errno;
+  std::fprintf(stderr,
+               "q50sim %s: cannot run %s, which holds the network commands (the build puts it "
+               "beside q50sim; keep the two together): %s\n",
+               g_argv[1], path.c_str(), std::strerror(exec_errno));
   return q50::app::kExitIo;
 }
 
