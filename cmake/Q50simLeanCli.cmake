@@ -32,11 +32,24 @@ function(q50sim_static_when_lean name shared archive_name)
                            $<TARGET_PROPERTY:${shared},INTERFACE_COMPILE_OPTIONS>)
     return()
   endif()
-  find_library(Q50SIM_ARCHIVE_${name} NAMES ${archive_name} NO_CACHE)
-  set(archive ${Q50SIM_ARCHIVE_${name}})
+  # The archive of the same installation as the shared library find_package chose (the one
+  # whose headers we compile against): only its directory is searched, so that an archive
+  # elsewhere (/usr/local/lib, say) is never linked against another version's headers.
+  get_target_property(shared_file ${shared} IMPORTED_LOCATION)
+  if(NOT shared_file)
+    get_target_property(shared_file ${shared} IMPORTED_LOCATION_RELEASE)
+  endif()
+  set(archive "")
+  if(shared_file)
+    get_filename_component(shared_dir "${shared_file}" DIRECTORY)
+    find_library(Q50SIM_ARCHIVE_${name} NAMES ${archive_name} HINTS "${shared_dir}"
+                 NO_DEFAULT_PATH NO_CACHE)
+    set(archive ${Q50SIM_ARCHIVE_${name}})
+  endif()
   add_library(${name} INTERFACE)
   if(NOT archive)
-    message(STATUS "${name}: ${archive_name} not found; q50sim links the shared ${shared}")
+    message(STATUS "${name}: no ${archive_name} beside ${shared_file}; q50sim links the shared "
+                   "${shared}")
     target_link_libraries(${name} INTERFACE ${shared})
     return()
   endif()
