@@ -1,7 +1,13 @@
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <new>
-#include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,6 +17,56 @@
 #include "io/cleanup.h"
 
 namespace {
+
+#ifdef Q50SIM_NET_EXECUTABLE
+// This is the lean q50sim (cmake/Q50simLeanCli.cmake): `live` and `venue` run in the
+// executable Q50SIM_NET_EXECUTABLE beside this one, which links the HTTP library. exec keeps
+// the process id, the open descriptors, the environment and the arguments (argv[0] included),
+// so callers (and signals sent to them) see one process either way. "Beside" is the directory
+// of /proc/self/exe, the file this process runs (symlinks resolved), never argv[0] or PATH.
+char** g_argv = nullptr;
+
+int exec_net_executable(const std::vector<std::string_view>&) {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self);
+  const int readlink_errno = errno;
+  const std::string_view exe =
+      n > 0 ? std::string_view(self, static_cast<std::size_t>(n)) : std::string_view();
+  const std::size_t slash = exe.rfind('/');
+  const char* unknown = nullptr;
+  if (n < 0) {
+    unknown = std::strerror(readlink_errno);
+  } else if (static_cast<std::size_t>(n) >= sizeof self) {
+    unknown = "longer than PATH_MAX";
+  } else if (slash == std::string_view::npos) {
+    unknown = "not an absolute path";
+  }
+  if (unknown != nullptr) {
+    // Without the directory, exec'ing a bare name would run whatever the current directory
+    // holds under that name: refuse instead.
+    std::fprintf(stderr,
+                 "q50sim %s: cannot find %s, which holds the network commands: the path of this "
+                 "executable is unknown (/proc/self/exe: %s)\n",
+                 g_argv[1], Q50SIM_NET_EXECUTABLE, unknown);
+    return q50::app::kExitIo;
+  }
+  const std::string path = std::string(exe.substr(0, slash + 1)) + Q50SIM_NET_EXECUTABLE;
+  std::fflush(nullptr);  // nothing is buffered yet; exec would drop what were
+  ::execv(path.c_str(), g_argv);
+  const int exec_errno = errno;
+  std::fprintf(stderr,
+               "q50sim %s: cannot run %s, which holds the network commands (the build puts it "
+               "beside q50sim; keep the two together): %s\n",
+               g_argv[1], path.c_str(), std::strerror(exec_errno));
+  return q50::app::kExitIo;
+}
+
+constexpr auto kRunLive = exec_net_executable;
+constexpr auto kRunVenue = exec_net_executable;
+#else
+constexpr auto kRunLive = q50::app::run_live;
+constexpr auto kRunVenue = q50::app::run_venue;
+#endif
 
 constexpr std::array kCommands = {
     q50::app::Command{"demo",
@@ -32,10 +88,10 @@ constexpr std::array kCommands = {
                       "run every scenario of a directory and compare each with its golden folder",
                       q50::app::run_suite},
     q50::app::Command{"live", "trade the strategy on the Binance spot testnet (or a loopback mock)",
-                      q50::app::run_live},
+                      kRunLive},
     q50::app::Command{"venue",
                       "serve a loopback mock of Binance's spot REST API over a scenario's market",
-                      q50::app::run_venue},
+                      kRunVenue},
     q50::app::Command{"sweep",
                       "run a sweep file's points (grids, samples, seeds) into a results store",
                       q50::app::run_sweep},
@@ -68,6 +124,9 @@ void print_usage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef Q50SIM_NET_EXECUTABLE
+  g_argv = argv;
+#endif
   q50::app::tune_process_memory();
   // SIGINT, SIGTERM, ... remove the temporary files of unfinished outputs (io/output_set.h).
   q50::io::install_signal_cleanup();
