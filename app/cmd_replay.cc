@@ -16,6 +16,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/parallel_for.h"
+#include "app/process_memory.h"
 #include "fmt/format.h"
 #include "io/legacy_replay.h"
 #include "io/output_set.h"
@@ -156,7 +157,9 @@ int run_replay(const std::vector<std::string_view>& argv) {
   std::printf("seed=%" PRIu64 " scenario=%s version=%s\n", resolved->seed.value_or(0),
               resolved->input.c_str(), Q50SIM_VERSION);
   std::fflush(stdout);
-  // The output files are rendered in pieces on the machine's cores (at most 4).
+  // The output files are rendered in pieces on the machine's cores (at most 4), in memory
+  // from the main heap.
+  share_one_malloc_arena();
   resolved->for_each = [](std::size_t n, const std::function<void(std::size_t)>& body) {
     parallel_for(n, command_threads(), body);
   };

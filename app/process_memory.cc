@@ -28,11 +28,6 @@ void tune_process_memory() {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum: buffers up to 32 MiB on the heap
   mallopt(M_TRIM_THRESHOLD, 1 << 30);   // never hand freed heap back mid-run
   mallopt(M_TOP_PAD, kHeapGrowth);      // grow the heap in few, large brk steps
-  // One arena for every thread: a thread's own arena is a fresh mapping of ordinary pages (the
-  // render thread of q50sim replay faulted ~300 of them in), while the heap below is on huge
-  // pages and already touched. q50sim's threads allocate outside their loops, so sharing the
-  // arena's lock costs nothing measurable (sweeps: see README, Speed).
-  mallopt(M_ARENA_MAX, 1);
 
   // Grow the heap now (a block below the mmap threshold, so it comes from brk) and advise
   // everything from that block to the heap's end as huge pages; later growth, if any, is
@@ -59,6 +54,12 @@ void tune_process_memory() {
   std::free(block);
   constexpr std::uintptr_t kChunkOverhead = 64;
   if (first - start > kChunkOverhead) g_heap_pad = std::malloc(first - start - kChunkOverhead);
+}
+
+void share_one_malloc_arena() {
+  // A thread's own arena is a fresh mapping of ordinary pages (replay's render thread faulted
+  // ~300 of them in), while the heap is on huge pages and already touched.
+  mallopt(M_ARENA_MAX, 1);
 }
 
 }  // namespace q50::app

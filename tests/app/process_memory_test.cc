@@ -91,9 +91,10 @@ BOOST_AUTO_TEST_CASE(the_heap_is_on_huge_pages_where_the_kernel_offers_them) {
   std::free(block);
 }
 
-BOOST_AUTO_TEST_CASE(another_thread_allocates_from_the_same_heap) {
-  // Without the one-arena setting, a thread's first malloc makes it an arena of its own: a
-  // fresh mapping far above the program break.
+BOOST_AUTO_TEST_CASE(after_share_one_malloc_arena_another_thread_allocates_from_the_heap) {
+  // Without it, a thread's first malloc makes it an arena of its own: a fresh mapping far above
+  // the program break.
+  q50::app::share_one_malloc_arena();
   std::uintptr_t block_end = 0;
   std::thread t([&] {
     void* p = std::malloc(std::size_t{512} << 10);
