@@ -43,6 +43,10 @@ declare -A args=(
   # python3-pandas and python3-numpy): 5 runs in one process, then 3 whole processes. Skipped,
   # saying so, without Q50SIM_PY_REPO.
   [python_hb]=""
+  # One normal draw: the ziggurat against the Irwin-Hall sum it replaced.
+  [prng_bench]=""
+  # One float as Python's repr, on the floats of the 10,000-bar case's expected outputs.
+  [py_repr_bench]=""
 )
 
 python_hb() {
@@ -64,7 +68,7 @@ python_hb() {
 }
 
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench stream_bench replay_loop_bench replay_bench sweep_bench python_hb)
+[ ${#names[@]} -eq 0 ] && names=(signal_pipeline_bench features_bench prng_bench py_repr_bench stream_bench replay_loop_bench replay_bench sweep_bench python_hb)
 for name in "${names[@]}"; do
   if [ "$name" = python_hb ]; then
     python_hb
@@ -74,7 +78,7 @@ for name in "${names[@]}"; do
     echo "ci/bench.sh: unknown bench '$name' (known: ${!args[*]})" >&2
     exit 2
   fi
-  if [ "$name" = replay_bench ] || [ "$name" = replay_loop_bench ]; then
+  if [ "$name" = replay_bench ] || [ "$name" = replay_loop_bench ] || [ "$name" = py_repr_bench ]; then
     ctest --preset release -R '^golden_existing_unpack$' --output-on-failure
   fi
   # shellcheck disable=SC2086  # the argument lists are word lists on purpose
