@@ -4,8 +4,9 @@
 namespace q50::app {
 
 // Tunes glibc's malloc for a short-lived q50sim process, once, first thing in main: big buffers
-// are served from the heap (not fresh mmaps), freed memory is kept for reuse, and the heap's
-// first 64 MiB are advised MADV_HUGEPAGE. Why: on this project's VMs (shadow paging) the first
+// are served from the heap (not fresh mmaps), freed memory is kept for reuse, and the heap is
+// grown by ~94 MiB at once (virtual), advised MADV_HUGEPAGE and padded up to its first 2 MiB
+// boundary, so that what is allocated next lies on huge pages. Why: on this project's VMs (shadow paging) the first
 // touch of a fresh 4 KiB page costs ~12-18 us, and a run touches each page of its big buffers
 // (input text, bars, rendered outputs) once: a fresh 4 MiB buffer costs 11 ms in 4 KiB pages
 // and 0.4 ms in 2 MiB pages. Only touched pages take memory; where the kernel offers no
