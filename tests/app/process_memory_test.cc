@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(the_heap_is_on_huge_pages_where_the_kernel_offers_them) {
   if (mode == "always" || mode == "madvise") {
     BOOST_TEST(huge_kb >= 2048);
   } else {
-    BOOST_TEST(huge_kb == 0);
+    BOOST_TEST(huge_kb <= 0);  // none, or no such line (a kernel without THP)
   }
   bool intact = true;
   for (std::size_t i = 0; i < kBytes; i += 4096) {
