@@ -15,7 +15,7 @@ constexpr int kHeapGrowth = 64 << 20;  // virtual: untouched pages cost nothing
 
 // The padding below the heap's first huge-page boundary, held for the process's life (a
 // global keeps it reachable: not a leak). volatile: a pointer stored and never read would let
-// the compiler drop the malloc itself (it did).
+// the compiler drop the allocation itself (it dropped a malloc here).
 void* volatile g_heap_pad = nullptr;
 
 }  // namespace
@@ -48,12 +48,16 @@ void tune_process_memory() {
   ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
   // The heap from the block up to that boundary can only have 4 KiB pages (a huge page needs
   // the whole aligned 2 MiB), and the next allocations would fill it first: ~570 page faults
-  // of a 10,000-bar replay. Freed, the block returns to the heap's top; a block ending just
-  // below the boundary takes its place (only its first page is ever touched), so what follows
-  // is allocated on huge pages.
-  std::free(block);
+  // of a 10,000-bar replay. So the block shrinks in place to end just below the boundary and is
+  // kept (only its first page is ever touched); the rest returns to the heap's top, and what
+  // follows is allocated on huge pages. realloc, not free and a new malloc: a small request
+  // would be served from a free chunk elsewhere, leaving the top where it was.
   constexpr std::uintptr_t kChunkOverhead = 64;
-  if (first - start > kChunkOverhead) g_heap_pad = std::malloc(first - start - kChunkOverhead);
+  if (first - start > kChunkOverhead) {
+    g_heap_pad = std::realloc(block, first - start - kChunkOverhead);
+  } else {
+    std::free(block);
+  }
 }
 
 void share_one_malloc_arena() {
