@@ -16,20 +16,52 @@ marker="# written by q50sim ci/slurm.sh"
 
 node_ready() { sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; }
 
+# The daemons listen on the address this machine's hostname resolves to, never on every
+# interface (CommunicationParameters below: slurmctld and slurmd bind what gethostname()
+# resolves to). That address must be loopback: Debian maps the hostname to 127.0.1.1, a
+# container often to its network address. In that case a line mapping the hostname to
+# 127.0.0.1 goes first in /etc/hosts (marked, and removed again by stop). Prints the address.
+hosts_marker="# q50sim ci/slurm.sh: the daemons bind loopback"
+loopback_addr() {
+  local host="$1" addr
+  addr="$(getent ahostsv4 "$host" | awk 'NR == 1 {print $1}')"
+  case "$addr" in
+    127.*) ;;
+    *)
+      sed -i "1i 127.0.0.1 $host $hosts_marker" /etc/hosts
+      addr=127.0.0.1
+      ;;
+  esac
+  echo "$addr"
+}
+
+# Fails unless every socket listening on slurmctld's and slurmd's ports is on loopback
+# (/proc/net/tcp: local address in hex, 0100007F for 127.0.0.1; state 0A is LISTEN).
+check_loopback_only() {
+  local open
+  open="$(awk 'NR > 1 && $4 == "0A" {split($2, a, ":"); if ((a[2] == "1AA1" || a[2] == "1AA2") && substr(a[1], 7, 2) != "7F") print $2}' /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
+  if [ -n "$open" ]; then
+    echo "slurm.sh: slurmctld/slurmd listen beyond loopback ($open)" >&2
+    exit 1
+  fi
+}
+
 write_conf() {
   if [ -f "$conf" ] && ! grep -qF "$marker" "$conf"; then
     echo "slurm.sh: $conf was not written by this script; using it as it is" >&2
     return 0
   fi
-  local host cpus mem
+  local host cpus mem addr
   host="$(hostname -s)"
+  addr="$(loopback_addr "$(hostname)")"
   cpus="$(nproc)"
   mem="$(awk '/MemTotal/ {print int($2 / 1024 * 0.9)}' /proc/meminfo)"
   mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
   cat >"$conf" <<EOF
 $marker
 ClusterName=q50
-SlurmctldHost=$host(127.0.0.1)
+SlurmctldHost=$host($addr)
+CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -47,7 +79,7 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 JobAcctGatherType=jobacct_gather/none
 MpiDefault=none
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=$addr CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 }
@@ -82,7 +114,10 @@ start() {
     touch "$state/started-slurmd"
   fi
   for _ in $(seq 1 300); do
-    if node_ready; then return 0; fi
+    if node_ready; then
+      check_loopback_only
+      return 0
+    fi
     # A node left down or drained by an earlier run comes back here.
     scontrol update nodename="$(hostname -s)" state=resume >/dev/null 2>&1 || true
     sleep 0.2
@@ -107,6 +142,7 @@ stop() {
   if [ -f "$state/started-slurmd" ]; then stop_pid "$state/slurmd.pid"; rm -f "$state/started-slurmd"; fi
   if [ -f "$state/started-slurmctld" ]; then stop_pid "$state/slurmctld.pid"; rm -f "$state/started-slurmctld"; fi
   stop_pid "$state/munged.pid"
+  sed -i "\\|$hosts_marker\$|d" /etc/hosts
 }
 
 case "${1:-}" in
