@@ -1,23 +1,18 @@
 // Cost of one standard normal draw: Prng::normal (the ziggurat) against the Irwin-Hall sum of
 // 12 uniforms it replaced (reimplemented here as the reference), by thread CPU time, min and
 // median of 5 repetitions of 20M draws each, plus Prng::student_t(5).
-#include <time.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <vector>
 
+#include "bench/thread_cpu.h"
 #include "core/prng.h"
 
 namespace {
 
-double cpu_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
-}
+using q50::bench::thread_cpu_ns;
 
 double irwin_hall(q50::Prng& rng) {
   std::uint64_t sum = 0;
@@ -30,9 +25,9 @@ void report(const char* name, const std::function<double()>& draw) {
   std::vector<double> ns;
   double sink = 0;
   for (int rep = 0; rep < 5; ++rep) {
-    const double t0 = cpu_ns();
+    const double t0 = thread_cpu_ns();
     for (int i = 0; i < kDraws; ++i) sink += draw();
-    ns.push_back((cpu_ns() - t0) / kDraws);
+    ns.push_back((thread_cpu_ns() - t0) / kDraws);
   }
   std::sort(ns.begin(), ns.end());
   std::printf("%-28s min %6.2f  median %6.2f ns/draw   (sink %g)\n", name, ns[0], ns[2], sink);

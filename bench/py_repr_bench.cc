@@ -6,8 +6,6 @@
 // Thread CPU time per float, min and median of 9 passes.
 //
 //   py_repr_bench [CASE_DIR]   (default: <build>/reference/backtest_hb/d17245f_enhanced)
-#include <time.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -16,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/thread_cpu.h"
 #include "core/number_format.h"
 #include "fmt/format.h"
 
@@ -25,11 +24,7 @@
 
 namespace {
 
-double cpu_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
-}
+using q50::bench::thread_cpu_ns;
 
 // Every field of a CSV file that parses completely as a number (the header and text skipped).
 void read_floats(const std::string& path, std::vector<double>& out) {
@@ -54,9 +49,9 @@ void report(const char* name, const std::vector<double>& values, F per_value) {
   std::vector<double> ns;
   unsigned long sink = 0;
   for (int pass = 0; pass < 9; ++pass) {
-    const double t0 = cpu_ns();
+    const double t0 = thread_cpu_ns();
     for (const double v : values) sink += per_value(v);
-    ns.push_back((cpu_ns() - t0) / static_cast<double>(values.size()));
+    ns.push_back((thread_cpu_ns() - t0) / static_cast<double>(values.size()));
   }
   std::sort(ns.begin(), ns.end());
   std::printf("  %-34s min %6.2f  median %6.2f ns/float   (sink %lu)\n", name, ns[0], ns[4], sink);

@@ -6,7 +6,6 @@
 //
 //   replay_loop_bench [REPS] [CASE_DIR]   (default 200, <reference>/backtest_hb/d17245f_enhanced)
 #include <malloc.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/thread_cpu.h"
 #include "core/legacy/strategy.h"
 #include "io/backtest_input.h"
 #include "sim/legacy/replay.h"
@@ -29,11 +29,7 @@
 
 namespace {
 
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
+using q50::bench::thread_cpu_ns;
 
 std::string first_line_with(const char* path, const char* prefix) {
   std::ifstream in(path);

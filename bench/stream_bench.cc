@@ -18,7 +18,6 @@
 // +-292 years. The strategy never reads the spacing; the regimes keep their hourly vols. The
 // market reverts weakly to its start price (OhlcvShape::reversion) so 10M bars stay in range.
 #include <sys/resource.h>
-#include <time.h>
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/thread_cpu.h"
 #include "sim/engine.h"
 #include "sim/journal.h"
 #include "sim/sources.h"
@@ -76,12 +76,7 @@ q50::sim::SyntheticMarketParams bench_market(std::uint64_t seed, std::int64_t ba
   return p;
 }
 
-// This thread's CPU time in seconds (CLOCK_THREAD_CPUTIME_ID).
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+double thread_cpu_seconds() { return q50::bench::thread_cpu_ns() * 1e-9; }
 
 long peak_rss_kib() {
   rusage usage{};
