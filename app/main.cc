@@ -120,7 +120,6 @@ void print_usage(std::FILE* out) {
                "  4  a file could not be read or written\n");
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {

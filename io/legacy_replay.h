@@ -37,7 +37,7 @@ struct LegacyReplayRequest {
   std::string resume;                 // a checkpoint file to continue
   // Runs body(0), ..., body(n - 1), each once, in any order and possibly at once (the output
   // files' pieces; each body writes only its own result). Empty: in order on this thread. The
-  // CLI passes a two-thread loop (app/parallel_for.h); io/ starts no threads itself.
+  // CLI passes a loop on the machine's cores (app/parallel_for.h); io/ starts no threads itself.
   std::function<void(std::size_t n, const std::function<void(std::size_t)>& body)> for_each;
 };
 
