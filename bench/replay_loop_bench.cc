@@ -91,5 +91,26 @@ int main(int argc, char** argv) {
   std::printf("  cpu  ns/bar: min %.1f  median %.1f\n", cpu.front() / n, cpu[cpu.size() / 2] / n);
   std::printf("  wall ns/bar: min %.1f  median %.1f\n", wall.front() / n,
               wall[wall.size() / 2] / n);
+  // The same run K times in one thread through run_replays (a sweep thread's way: the K
+  // journals hashed side by side), per run; every fingerprint must be the one above.
+  for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{4}, std::size_t{8}}) {
+    const std::vector<q50::sim::ReplayJob> jobs(k, q50::sim::ReplayJob{*bars, &rc});
+    std::vector<double> batch_cpu;
+    for (int i = 0; i < std::max(5, reps / static_cast<int>(k)); ++i) {
+      const double c0 = thread_cpu_ns();
+      const auto results = q50::sim::run_replays(jobs);
+      batch_cpu.push_back((thread_cpu_ns() - c0) / static_cast<double>(k));
+      for (const auto& r : results) {
+        if (r.fingerprint != fp) {
+          std::fprintf(stderr, "run_replays x%zu: fingerprint %016" PRIx64 " differs\n", k,
+                       r.fingerprint);
+          return 1;
+        }
+      }
+    }
+    std::sort(batch_cpu.begin(), batch_cpu.end());
+    std::printf("  run_replays x%zu, cpu ns/bar per run: min %.1f  median %.1f\n", k,
+                batch_cpu.front() / n, batch_cpu[batch_cpu.size() / 2] / n);
+  }
   return 0;
 }

@@ -5,25 +5,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/text_digits.h"
 #include "fmt/format.h"
 
 namespace q50 {
 namespace {
-
-// The 8 decimal digits of x < 10^8, zero-padded, as ASCII in a little-endian word (the first
-// digit in the lowest byte): SWAR division, each step dividing every lane at once by
-// multiply-and-shift (exact for these ranges; tests/io/number_format_test.cc checks all 10^8).
-std::uint64_t eight_digits(std::uint32_t x) {
-  // lanes of 32 bits: x / 10^4 | x % 10^4
-  std::uint64_t v = x / 10000 | (static_cast<std::uint64_t>(x % 10000) << 32);
-  // lanes of 16 bits: each 32-bit lane (< 10^4) split into / 100 and % 100
-  std::uint64_t q = ((v * 10486) >> 20) & 0x0000007F0000007FULL;
-  v = q | ((v - q * 100) << 16);
-  // lanes of 8 bits: each 16-bit lane (< 100) split into / 10 and % 10
-  q = ((v * 103) >> 10) & 0x000F000F000F000FULL;
-  v = q | ((v - q * 10) << 8);
-  return v + 0x3030303030303030ULL;
-}
 
 // The decimal digit count of n in [1, 10^17).
 int digit_count(std::uint64_t n) {

@@ -55,6 +55,14 @@ class Journal {
     ++lines_;
   }
 
+  // A line whose bytes the caller keeps and hashes later (sim/legacy/replay.h run_replays):
+  // counted now; the caller sets the hash of all of them with restore() once it has it. Only
+  // when !wants_text() (checked).
+  void append_deferred() {
+    Q50_CHECK(!wants_text(), "journal: a deferred line where text is wanted");
+    ++lines_;
+  }
+
   std::uint64_t fingerprint() const { return hash_; }
   std::uint64_t lines() const { return lines_; }
   const std::string& text() const { return text_; }

@@ -1,9 +1,12 @@
 #include "sim/legacy/replay.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,7 +14,9 @@
 
 #include "core/check.h"
 #include "sim/event_queue.h"
+#include "core/fnv_lanes.h"
 #include "core/fnv_literal.h"
+#include "core/text_digits.h"
 #include "sim/journal.h"
 
 namespace q50::sim {
@@ -23,34 +28,74 @@ using legacy::StrategyProfile;
 
 using SimEvent = ReplayEvent;
 
+// Where journal text is written, with raw stores: the line being built when the journal keeps
+// its text (cleared after each line), or every line of a run whose hash is deferred
+// (run_replays). Before each line it makes room for the longest one (a fill line: 156 bytes)
+// and the digit writers' slack (core/text_digits.h).
+class TextBuffer {
+ public:
+  static constexpr std::size_t kLineRoom = 256;
+
+  char* line_start() {
+    if (capacity_ - size_ < kLineRoom) grow();
+    return data_.get() + size_;
+  }
+  void line_end(const char* end) {
+    const auto n = static_cast<std::size_t>(end - (data_.get() + size_));
+    Q50_CHECK(n <= kLineRoom - kDecimalRoom, "invariant: a journal line overran its room");
+    size_ += n;
+  }
+  std::string_view view() const { return {data_.get(), size_}; }
+  void clear() { size_ = 0; }
+
+ private:
+  void grow() {
+    const std::size_t capacity = std::max<std::size_t>(2 * capacity_, 64 * 1024);
+    auto data = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+    data_ = std::move(data);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// How a run's journal lines are fingerprinted.
+enum class JournalMode : std::uint8_t {
+  kHash,      // hashed as they are described, never built (the default)
+  kKeepText,  // built and kept (ReplayConfig::keep_journal_text), hashed byte by byte
+  kDeferred,  // built into the run's TextBuffer and hashed later, beside other runs' text
+};
+
 // One canonical journal line: "kind key=value ...", integers in decimal, doubles as the hex
 // digits of their IEEE bits (exact, and identical across compilers and standard libraries,
 // unlike any decimal formatting choice), then '\n'. The fingerprint is byte-wise FNV-1a of
-// that text (pinned in golden/replay/fingerprints.txt). When the journal keeps no text, the
-// line is hashed as it is described, never built: its constant pieces ("bar i=", " ts=", ...)
-// are FnvLiterals (one multiply and one table load each, core/fnv_literal.h) and the digits
-// are hashed two per dependent step (fnv1a_decimal, fnv1a_hex). tests/sim/legacy/replay_journal_hash_test.cc checks both
-// ways give the same fingerprint on every reference case.
+// that text (pinned in golden/replay/fingerprints.txt). In kHash mode the line is hashed as it
+// is described, never built: its constant pieces ("bar i=", " ts=", ...) are FnvLiterals (one
+// multiply and one table load each, core/fnv_literal.h) and the digits are hashed byte by byte
+// (fnv1a_decimal, fnv1a_hex). Otherwise its text is written (core/text_digits.h: the same
+// text as std::to_chars). tests/sim/legacy/replay_journal_hash_test.cc checks that every mode
+// gives the same fingerprint on every reference case.
 class Line {
  public:
-  Line(Journal& journal, std::string& buf)
-      : journal_(journal), text_(journal.wants_text() ? &buf : nullptr),
-        hash_(journal.fingerprint()) {
-    if (text_ != nullptr) text_->clear();
-  }
+  // kHash: text is null.
+  Line(Journal& journal, TextBuffer* text, JournalMode mode)
+      : journal_(journal), text_(text), mode_(mode),
+        p_(text != nullptr ? text->line_start() : nullptr), hash_(journal.fingerprint()) {}
   Line& lit(const FnvLiteral& piece) {
-    if (text_ != nullptr) {
-      *text_ += piece.text;
+    if (p_ != nullptr) {
+      std::memcpy(p_, piece.text.data(), piece.text.size());
+      p_ += piece.text.size();
     } else {
       hash_ = fnv1a_literal(piece, hash_);
     }
     return *this;
   }
   Line& i64(std::int64_t v) {
-    if (text_ != nullptr) {
-      char tmp[24];
-      const auto res = std::to_chars(tmp, tmp + sizeof tmp, v);
-      text_->append(tmp, res.ptr);
+    if (p_ != nullptr) {
+      p_ = write_decimal(p_, v);
     } else {
       hash_ = fnv1a_decimal(v, hash_);
     }
@@ -58,10 +103,8 @@ class Line {
   }
   Line& f64(double v) {
     const auto bits = std::bit_cast<std::uint64_t>(v);
-    if (text_ != nullptr) {
-      char tmp[20];
-      const auto res = std::to_chars(tmp, tmp + sizeof tmp, bits, 16);
-      text_->append(tmp, res.ptr);
+    if (p_ != nullptr) {
+      p_ = write_hex(p_, bits);
     } else {
       hash_ = fnv1a_hex(bits, hash_);
     }
@@ -69,16 +112,28 @@ class Line {
   }
   // Ends the line (its '\n') and appends it to the journal.
   void end() {
-    if (text_ != nullptr) {
-      journal_.append(*text_);
-    } else {
-      journal_.append_hashed(fnv1a_byte('\n', hash_));
+    switch (mode_) {
+      case JournalMode::kHash:
+        journal_.append_hashed(fnv1a_byte('\n', hash_));
+        return;
+      case JournalMode::kKeepText:
+        text_->line_end(p_);
+        journal_.append(text_->view());
+        text_->clear();
+        return;
+      case JournalMode::kDeferred:
+        *p_++ = '\n';
+        text_->line_end(p_);
+        journal_.append_deferred();
+        return;
     }
   }
 
  private:
   Journal& journal_;
-  std::string* text_;  // the line's text when the journal wants it, else null
+  TextBuffer* text_;
+  JournalMode mode_;
+  char* p_;  // where the next piece of text goes; null in kHash mode
   std::uint64_t hash_;
 };
 
@@ -128,14 +183,18 @@ constexpr FnvLiteral kQbSidePos[] = {
 
 class Simulator {
  public:
-  Simulator(std::span<const MarketBar> bars, const ReplayConfig& config)
+  // defer_hash: the journal's lines are written into deferred_text() for the caller to hash
+  // (unless the config keeps the journal's text: then they are hashed as kept).
+  Simulator(std::span<const MarketBar> bars, const ReplayConfig& config, bool defer_hash = false)
       : bars_(bars),
         config_(config),
         hb_(config.params.profile == StrategyProfile::kLegacyHummingbot),
         venue_(config.venue),
         journal_(config.keep_journal_text),
+        journal_mode_(config.keep_journal_text ? JournalMode::kKeepText
+                      : defer_hash             ? JournalMode::kDeferred
+                                               : JournalMode::kHash),
         step_{legacy::initial_state(config.params, config.venue.initial_cash), {}} {
-    line_.reserve(256);
     if (hb_) {
       out_.hb_bars.reserve(bars.size());
       out_.hb_holds.reserve(bars.size());
@@ -170,6 +229,17 @@ class Simulator {
   }
 
   std::uint64_t events() const { return out_.events; }
+
+  // Deferred hashing (run_replays): the text of the lines written since the last clear, and
+  // the fingerprint of all of them once the caller has hashed them.
+  std::string_view deferred_text() const {
+    return journal_mode_ == JournalMode::kDeferred ? text_.view() : std::string_view();
+  }
+  void clear_deferred_text() {
+    if (journal_mode_ == JournalMode::kDeferred) text_.clear();
+  }
+  bool defers_hash() const { return journal_mode_ == JournalMode::kDeferred; }
+  void set_fingerprint(std::uint64_t hash) { journal_.restore(hash, journal_.lines()); }
 
   ReplayState capture() const {
     ReplayState s;
@@ -207,6 +277,10 @@ class Simulator {
   }
 
  private:
+  Line line() {
+    return Line(journal_, journal_mode_ == JournalMode::kHash ? nullptr : &text_, journal_mode_);
+  }
+
   // Appends `from` to the (reserved, empty) `to`, keeping to's capacity.
   template <typename T>
   static void move_records(std::vector<T>& from, std::vector<T>& to) {
@@ -231,7 +305,7 @@ class Simulator {
       case SimEvent::Kind::kVenue:
         return on_venue(e.payload.venue);
       case SimEvent::Kind::kEnd:
-        Line(journal_, line_).lit(kEndTs).i64(e.ts_ns).end();
+        line().lit(kEndTs).i64(e.ts_ns).end();
         return legacy::EndOfData{e.ts_ns};
     }
     Q50_CHECK(false, "unknown simulator event");
@@ -249,7 +323,7 @@ class Simulator {
       queue_.push(bar.ts_ns, Priority::kControl, SimEvent{SimEvent::Kind::kEnd, 0, {}});
     }
     if (hb_) venue_.on_bar(bar.ts_ns, bar.price);
-    Line(journal_, line_).lit(kBarI).i64(bar.index).lit(kTs).i64(bar.ts_ns).lit(kPx)
+    line().lit(kBarI).i64(bar.index).lit(kTs).i64(bar.ts_ns).lit(kPx)
         .f64(bar.price).end();
     return bar;
   }
@@ -259,14 +333,14 @@ class Simulator {
       // Invariant: a fill never exceeds its order; the legacy venue fills completely.
       Q50_CHECK(std::fabs(f->qty) <= std::fabs(order_qty_) && f->qty == order_qty_,
                 "invariant: fill quantity differs from the order's");
-      Line(journal_, line_).lit(kFillTs).i64(f->ts_ns).lit(kQty).f64(f->qty).lit(kPx)
+      line().lit(kFillTs).i64(f->ts_ns).lit(kQty).f64(f->qty).lit(kPx)
           .f64(f->price).lit(kFee).f64(f->fee).lit(kSlip).f64(f->slippage).lit(kCash)
           .f64(f->cash_after).lit(kPos).f64(f->position_after).end();
       return legacy::OrderFilled{f->ts_ns, f->qty, f->price, f->fee, f->slippage,
                                    f->cash_after, f->position_after};
     }
     const auto& rj = std::get<LegacyReject>(v);
-    Line(journal_, line_).lit(kRejectTs).i64(rj.ts_ns).lit(kQty).f64(rj.qty).lit(kCost)
+    line().lit(kRejectTs).i64(rj.ts_ns).lit(kQty).f64(rj.qty).lit(kCost)
         .f64(rj.cost).lit(kCash).f64(rj.cash).end();
     return legacy::OrderRejected{rj.ts_ns, rj.qty};
   }
@@ -275,22 +349,22 @@ class Simulator {
     if (const auto* o = std::get_if<legacy::SubmitMarketOrder>(&c)) {
       Q50_CHECK(hb_, "only the HB profile sends orders");
       order_qty_ = o->qty;
-      Line(journal_, line_).lit(kOrderQty).f64(o->qty)
+      line().lit(kOrderQty).f64(o->qty)
           .lit(kPurpose[static_cast<std::size_t>(o->purpose)]).end();
       const LegacyVenueEvent resp = venue_.submit(o->qty, now_ns);
       const TimestampNs ts = std::visit([](const auto& x) { return x.ts_ns; }, resp);
       queue_.push(ts, Priority::kVenueResponse, SimEvent{SimEvent::Kind::kVenue, 0, resp});
     } else if (const auto* h = std::get_if<legacy::HbHoldRecord>(&c)) {
-      Line(journal_, line_).lit(kHoldReasonPv[static_cast<std::size_t>(h->reason)])
+      line().lit(kHoldReasonPv[static_cast<std::size_t>(h->reason)])
           .f64(h->portfolio_value).end();
       out_.hb_holds.push_back(*h);
     } else if (const auto* t = std::get_if<legacy::HbTradeRecord>(&c)) {
       check_trade(*t);
-      Line(journal_, line_).lit(kTradePnl).f64(t->pnl).lit(kEntry).f64(t->entry_price).end();
+      line().lit(kTradePnl).f64(t->pnl).lit(kEntry).f64(t->entry_price).end();
       out_.hb_trades.push_back(*t);
     } else if (const auto* b = std::get_if<legacy::HbBarRecord>(&c)) {
       check_bar(*b);
-      Line(journal_, line_).lit(kRecordPv).f64(b->portfolio_value).lit(kPnl).f64(b->pnl).end();
+      line().lit(kRecordPv).f64(b->portfolio_value).lit(kPnl).f64(b->pnl).end();
       out_.hb_bars.push_back(*b);
     } else {
       record_qb(std::get<legacy::QbRowRecord>(c));
@@ -302,7 +376,7 @@ class Simulator {
               "invariant: QB record's portfolio value differs from the capital");
     Q50_CHECK(!(std::fabs(q.position_after) > config_.params.qb.sizing.position_limit),
               "invariant: QB position beyond position_limit");
-    Line(journal_, line_).lit(kQbSidePos[static_cast<std::size_t>(q.side)])
+    line().lit(kQbSidePos[static_cast<std::size_t>(q.side)])
         .f64(q.position_after).lit(kCapital).f64(q.portfolio_value).lit(kPnl).f64(q.pnl).end();
     out_.qb_rows.push_back(q);
   }
@@ -335,10 +409,11 @@ class Simulator {
   bool hb_;
   LegacyMarginVenue venue_;
   Journal journal_;
+  JournalMode journal_mode_;
+  TextBuffer text_;  // kKeepText: the line being built; kDeferred: the lines not yet hashed
   EventQueue<SimEvent> queue_;
   legacy::StepResult step_;  // the strategy's state and its last step's commands
   ReplayResult out_;
-  std::string line_;
   TimestampNs last_ts_ns_ = INT64_MIN;
   double order_qty_ = 0;
 };
@@ -373,6 +448,48 @@ ReplayResult run_replay(std::span<const legacy::MarketBar> bars, const ReplayCon
   sim.start();
   sim.run_until(kNoStop);
   return sim.finish();
+}
+
+std::vector<ReplayResult> run_replays(std::span<const ReplayJob> jobs) {
+  // Events per round: a round's text (about 150 bytes a bar per run) stays in the core's L2
+  // cache between being written and being hashed.
+  constexpr std::uint64_t kEventsPerRound = 256;
+  std::vector<std::unique_ptr<Simulator>> sims;
+  sims.reserve(jobs.size());
+  for (const ReplayJob& job : jobs) {
+    Q50_CHECK(job.config != nullptr, "run_replays: a job without a config");
+    sims.push_back(std::make_unique<Simulator>(job.bars, *job.config, /*defer_hash=*/true));
+    sims.back()->start();
+  }
+  std::vector<std::uint64_t> hashes(jobs.size(), kFnvOffset);
+  std::vector<std::size_t> running(jobs.size());
+  for (std::size_t k = 0; k < running.size(); ++k) running[k] = k;
+  std::vector<std::string_view> texts;
+  std::vector<std::uint64_t> lane_hashes;
+  std::vector<bool> finished(jobs.size(), false);
+  for (std::uint64_t until = kEventsPerRound; !running.empty(); until += kEventsPerRound) {
+    texts.clear();
+    lane_hashes.clear();
+    for (const std::size_t k : running) {
+      finished[k] = sims[k]->run_until(until);
+      texts.push_back(sims[k]->deferred_text());
+      lane_hashes.push_back(hashes[k]);
+    }
+    fnv1a_lanes(texts, lane_hashes);
+    for (std::size_t lane = 0; lane < running.size(); ++lane) {
+      hashes[running[lane]] = lane_hashes[lane];
+      sims[running[lane]]->clear_deferred_text();
+    }
+    std::erase_if(running, [&](std::size_t k) { return finished[k]; });
+  }
+  std::vector<ReplayResult> results;
+  results.reserve(jobs.size());
+  for (std::size_t k = 0; k < sims.size(); ++k) {
+    if (sims[k]->defers_hash()) sims[k]->set_fingerprint(hashes[k]);
+    results.push_back(sims[k]->finish());
+    sims[k].reset();  // its reserved record vectors go before the next result is moved out
+  }
+  return results;
 }
 
 absl::StatusOr<ReplayState> run_replay_until(std::span<const legacy::MarketBar> bars,

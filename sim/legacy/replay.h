@@ -93,6 +93,21 @@ struct ReplayState {
 // simulator.
 ReplayResult run_replay(std::span<const legacy::MarketBar> bars, const ReplayConfig& config);
 
+// One run of run_replays: its bars (as run_replay's) and its config (not owned).
+struct ReplayJob {
+  std::span<const legacy::MarketBar> bars;
+  const ReplayConfig* config = nullptr;
+};
+
+// Several runs in this thread, each with the same result as run_replay(job.bars, *job.config),
+// fingerprint included. The runs advance in rounds of a few hundred events each; every run
+// writes its journal's text during a round, and the texts are then hashed side by side
+// (core/fnv_lanes.h). Byte-wise FNV-1a is one serial multiply chain per journal, about half
+// of a run's time when hashed alone; several journals' chains overlap. This is how a thread
+// of a sweep runs its points (runner/sweep_replay.cc). A job that keeps its journal text is
+// hashed as run_replay would, in the same rounds.
+std::vector<ReplayResult> run_replays(std::span<const ReplayJob> jobs);
+
 // Runs the first `events` (>= 1) events of the same run and returns the state there, or
 // OutOfRangeError naming the run's event count when it has fewer events.
 absl::StatusOr<ReplayState> run_replay_until(std::span<const legacy::MarketBar> bars,
