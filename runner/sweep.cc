@@ -26,13 +26,14 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Runs compute(i) for i in [0, n) on `jobs` threads and hands every result to consume(i, r) on
-// the calling thread, in order of i, with at most `window` results computed ahead of the one
-// consume waits for. consume returning an error stops the workers (after their current point)
-// and is returned.
+// Runs compute(first, count), which returns the results of [first, first + count), for the
+// indices [0, n) in pieces of up to `batch` on `jobs` threads, and hands every result to
+// consume(i, r) on the calling thread, in order of i, with at most `window` (>= batch) results
+// computed ahead of the one consume waits for. consume returning an error stops the workers
+// (after their current piece) and is returned.
 template <typename T, typename Compute, typename Consume>
-absl::Status run_ordered(std::size_t n, std::size_t jobs, std::size_t window, Compute compute,
-                         Consume consume) {
+absl::Status run_ordered(std::size_t n, std::size_t jobs, std::size_t batch, std::size_t window,
+                         Compute compute, Consume consume) {
   std::mutex mu;
   std::condition_variable ready;  // a result arrived
   std::condition_variable room;   // the window moved, or stop
@@ -41,17 +42,19 @@ absl::Status run_ordered(std::size_t n, std::size_t jobs, std::size_t window, Co
   bool stop = false;
   const auto worker = [&] {
     for (;;) {
-      std::size_t i = 0;
+      std::size_t first = 0, count = 0;
       {
         std::unique_lock<std::mutex> lock(mu);
         room.wait(lock, [&] { return stop || next_take >= n || next_take < next_emit + window; });
         if (stop || next_take >= n) return;
-        i = next_take++;
+        first = next_take;
+        count = std::min({batch, n - first, next_emit + window - first});
+        next_take += count;
       }
-      T result = compute(i);
+      std::vector<T> results = compute(first, count);
       {
         const std::lock_guard<std::mutex> lock(mu);
-        slots[i % window] = std::move(result);
+        for (std::size_t j = 0; j < count; ++j) slots[(first + j) % window] = std::move(results[j]);
       }
       ready.notify_one();
     }
@@ -143,9 +146,12 @@ absl::Status run_points(const io::SweepSpec& spec, const SweepOptions& options,
   std::vector<store::RunRecord> batch;
   batch.reserve(batch_points);
   Progress progress(options.progress, spec.name, static_cast<std::int64_t>(todo.size()));
-  const auto compute = [&](std::size_t i) {
-    const std::vector<Assignment> params = grid.point(todo[i]);
-    return base.run_point(todo[i], params, options.version);
+  const auto compute = [&](std::size_t first, std::size_t count) {
+    std::vector<PointToRun> points(count);
+    for (std::size_t j = 0; j < count; ++j) {
+      points[j] = {todo[first + j], grid.point(todo[first + j])};
+    }
+    return base.run_batch(points, options.version);
   };
   const auto consume = [&](std::size_t i, store::RunRecord record) -> absl::Status {
     count_status(record, outcome);
@@ -159,8 +165,12 @@ absl::Status run_points(const io::SweepSpec& spec, const SweepOptions& options,
     progress.update(static_cast<std::int64_t>(i) + 1, last);
     return absl::OkStatus();
   };
-  return run_ordered<store::RunRecord>(todo.size(), options.jobs, 4 * batch_points, compute,
-                                       consume);
+  // Each thread computes a piece of batch_size() points at a time (the replay base runs
+  // them side by side); the window holds every thread's piece and the store's batches.
+  const std::size_t piece = std::max<std::size_t>(base.batch_size(), 1);
+  const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
+  const std::size_t window = std::max(4 * batch_points, 2 * jobs * piece);
+  return run_ordered<store::RunRecord>(todo.size(), jobs, piece, window, compute, consume);
 }
 
 absl::Status write_report(const io::SweepSpec& spec, store::ResultStore& store,

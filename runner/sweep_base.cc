@@ -26,6 +26,14 @@ std::uint64_t point_seed(std::span<const Assignment> params, std::uint64_t fallb
   return fallback;
 }
 
+std::vector<store::RunRecord> SweepBase::run_batch(std::span<const PointToRun> points,
+                                                   const std::string& version) const {
+  std::vector<store::RunRecord> records;
+  records.reserve(points.size());
+  for (const PointToRun& p : points) records.push_back(run_point(p.point, p.params, version));
+  return records;
+}
+
 store::RunRecord point_record(std::int64_t point, std::span<const Assignment> params,
                               std::uint64_t seed, const std::string& version) {
   store::RunRecord r;

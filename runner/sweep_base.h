@@ -13,7 +13,7 @@
 //   replay:   the config file with the point's keys set, over the input frame's rows in the
 //             point's window, as `q50sim replay` runs the cut frame (write_point writes both).
 //
-// run_point is const and may be called from many threads at once.
+// run_point and run_batch are const and may be called from many threads at once.
 
 #include <cstdint>
 #include <memory>
@@ -37,6 +37,12 @@ struct PointFiles {
   std::string command;
 };
 
+// A point to run: its index in the grid and its parameters.
+struct PointToRun {
+  std::int64_t point = 0;
+  std::vector<Assignment> params;
+};
+
 class SweepBase {
  public:
   virtual ~SweepBase() = default;
@@ -51,6 +57,14 @@ class SweepBase {
   // assertion_failed and the failed assertions. version goes into the record.
   virtual store::RunRecord run_point(std::int64_t point, std::span<const Assignment> params,
                                      const std::string& version) const = 0;
+
+  // Runs several points in this thread and returns their records in the same order, each as
+  // run_point gives it. The default runs them one by one; a base whose runs are cheaper
+  // together overrides it (the replay base: sim::run_replays).
+  virtual std::vector<store::RunRecord> run_batch(std::span<const PointToRun> points,
+                                                  const std::string& version) const;
+  // How many points a thread should hand to run_batch at once.
+  virtual std::size_t batch_size() const { return 1; }
 
   // Runs one point and writes into out_dir what `q50sim run` / `q50sim replay` would write for
   // it (a replay also writes the point's input frame and config to out_dir/point/). Errors as

@@ -55,6 +55,11 @@ class ReplayBase final : public SweepBase {
   const std::vector<store::InputDigest>& inputs() const override { return inputs_; }
   store::RunRecord run_point(std::int64_t point, std::span<const Assignment> params,
                              const std::string& version) const override;
+  std::vector<store::RunRecord> run_batch(std::span<const PointToRun> points,
+                                          const std::string& version) const override;
+  // Eight runs' journals hashed side by side take about 0.7 of the time they take one by
+  // one (bench/replay_loop_bench); the records of eight 10,000-bar runs are about 20 MB.
+  std::size_t batch_size() const override { return 8; }
   absl::StatusOr<PointFiles> write_point(std::int64_t point, std::span<const Assignment> params,
                                          const std::string& out_dir,
                                          const std::string& version) const override;
@@ -166,31 +171,61 @@ std::shared_ptr<const absl::StatusOr<Bars>> ReplayBase::bars_for(const PointConf
 
 store::RunRecord ReplayBase::run_point(std::int64_t point, std::span<const Assignment> params,
                                        const std::string& version) const {
-  store::RunRecord record = point_record(point, params, point_seed(params, 0), version);
-  auto config = point_config(params);
-  if (!config.ok()) {
-    fail_record(record, config.status());
-    return record;
+  const PointToRun one{point, {params.begin(), params.end()}};
+  return std::move(run_batch({&one, 1}, version).front());
+}
+
+std::vector<store::RunRecord> ReplayBase::run_batch(std::span<const PointToRun> points,
+                                                    const std::string& version) const {
+  // A point that can run: its config and bars, and the simulator's config made of them.
+  struct Prepared {
+    PointConfig config;
+    std::shared_ptr<const absl::StatusOr<Bars>> bars;
+    sim::ReplayConfig rc;
+  };
+  std::vector<store::RunRecord> records;
+  records.reserve(points.size());
+  std::vector<std::optional<Prepared>> prepared(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const PointToRun& p = points[i];
+    records.push_back(point_record(p.point, p.params, point_seed(p.params, 0), version));
+    auto config = point_config(p.params);
+    if (!config.ok()) {
+      fail_record(records.back(), config.status());
+      continue;
+    }
+    auto bars = bars_for(*config);
+    if (!bars->ok()) {
+      fail_record(records.back(), bars->status());
+      continue;
+    }
+    sim::ReplayConfig rc = hb() ? io::hb_replay_config(config->hb) : io::qb_replay_config(config->qb);
+    prepared[i] = Prepared{std::move(*config), std::move(bars), std::move(rc)};
   }
-  const auto bars = bars_for(*config);
-  if (!bars->ok()) {
-    fail_record(record, bars->status());
-    return record;
+  std::vector<sim::ReplayJob> jobs;
+  std::vector<std::size_t> job_point;  // which point a job runs
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!prepared[i]) continue;
+    jobs.push_back({**prepared[i]->bars, &prepared[i]->rc});
+    job_point.push_back(i);
   }
-  const sim::ReplayConfig rc =
-      hb() ? io::hb_replay_config(config->hb) : io::qb_replay_config(config->qb);
-  const sim::ReplayResult result = sim::run_replay(**bars, rc);
-  record.fingerprint = result.fingerprint;
-  if (hb()) {
-    std::vector<double> pv;
-    pv.reserve(result.hb_bars.size());
-    for (const auto& b : result.hb_bars) pv.push_back(b.portfolio_value);
-    add_hb_metrics(io::hb_replay_metrics(result, pv, config->hb.initial_balance), **bars, result,
-                   record);
-  } else {
-    add_qb_metrics(io::qb_replay_metrics(result, config->qb), result, record);
+  const std::vector<sim::ReplayResult> results = sim::run_replays(jobs);
+  for (std::size_t j = 0; j < results.size(); ++j) {
+    const sim::ReplayResult& result = results[j];
+    const Prepared& p = *prepared[job_point[j]];
+    store::RunRecord& record = records[job_point[j]];
+    record.fingerprint = result.fingerprint;
+    if (hb()) {
+      std::vector<double> pv;
+      pv.reserve(result.hb_bars.size());
+      for (const auto& b : result.hb_bars) pv.push_back(b.portfolio_value);
+      add_hb_metrics(io::hb_replay_metrics(result, pv, p.config.hb.initial_balance), **p.bars,
+                     result, record);
+    } else {
+      add_qb_metrics(io::qb_replay_metrics(result, p.config.qb), result, record);
+    }
   }
-  return record;
+  return records;
 }
 
 // The input frame's header and the lines of the rows inside the window, as a file holding only

@@ -454,11 +454,13 @@ std::vector<ReplayResult> run_replays(std::span<const ReplayJob> jobs) {
   // Events per round: a round's text (about 150 bytes a bar per run) stays in the core's L2
   // cache between being written and being hashed.
   constexpr std::uint64_t kEventsPerRound = 256;
+  // One run alone hashes as run_replay does: its text would have no other chain beside it.
+  const bool defer_hash = jobs.size() > 1;
   std::vector<std::unique_ptr<Simulator>> sims;
   sims.reserve(jobs.size());
   for (const ReplayJob& job : jobs) {
     Q50_CHECK(job.config != nullptr, "run_replays: a job without a config");
-    sims.push_back(std::make_unique<Simulator>(job.bars, *job.config, /*defer_hash=*/true));
+    sims.push_back(std::make_unique<Simulator>(job.bars, *job.config, defer_hash));
     sims.back()->start();
   }
   std::vector<std::uint64_t> hashes(jobs.size(), kFnvOffset);
