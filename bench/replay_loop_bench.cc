@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
               wall[wall.size() / 2] / n);
   // The same run K times in one thread through run_replays (a sweep thread's way: the K
   // journals hashed side by side), per run; every fingerprint must be the one above.
-  for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{4}, std::size_t{8}}) {
+  for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{8}}) {
     const std::vector<q50::sim::ReplayJob> jobs(k, q50::sim::ReplayJob{*bars, &rc});
     std::vector<double> batch_cpu;
     for (int i = 0; i < std::max(5, reps / static_cast<int>(k)); ++i) {

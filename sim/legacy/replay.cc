@@ -240,6 +240,13 @@ class Simulator {
   }
   bool defers_hash() const { return journal_mode_ == JournalMode::kDeferred; }
   void set_fingerprint(std::uint64_t hash) { journal_.restore(hash, journal_.lines()); }
+  // From a deferring run whose text so far hashes to `hash` (and is cleared), on: inline.
+  void hash_inline_from(std::uint64_t hash) {
+    Q50_CHECK(defers_hash() && text_.view().empty(),
+              "hash_inline_from: the run does not defer, or has text not hashed");
+    set_fingerprint(hash);
+    journal_mode_ = JournalMode::kHash;
+  }
 
   ReplayState capture() const {
     ReplayState s;
@@ -451,11 +458,14 @@ ReplayResult run_replay(std::span<const legacy::MarketBar> bars, const ReplayCon
 }
 
 std::vector<ReplayResult> run_replays(std::span<const ReplayJob> jobs) {
-  // Events per round: a round's text (about 150 bytes a bar per run) stays in the core's L2
-  // cache between being written and being hashed.
+  // Events per round: a round's text (about 200 bytes a bar per run here) stays in the core's
+  // L2 cache between being written and being hashed (64 to 1,024 measured the same).
   constexpr std::uint64_t kEventsPerRound = 256;
-  // One run alone hashes as run_replay does: its text would have no other chain beside it.
-  const bool defer_hash = jobs.size() > 1;
+  // Fewer chains side by side than this do not pay for writing the text (bench/
+  // replay_loop_bench: two runs cost as much per run as one hashing inline, three less): such
+  // runs hash inline, from the start or from the round where the others have finished.
+  constexpr std::size_t kMinLanes = 3;
+  const bool defer_hash = jobs.size() >= kMinLanes;
   std::vector<std::unique_ptr<Simulator>> sims;
   sims.reserve(jobs.size());
   for (const ReplayJob& job : jobs) {
@@ -463,9 +473,15 @@ std::vector<ReplayResult> run_replays(std::span<const ReplayJob> jobs) {
     sims.push_back(std::make_unique<Simulator>(job.bars, *job.config, defer_hash));
     sims.back()->start();
   }
+  std::vector<std::size_t> running;  // the runs that defer their hash and have events left
+  for (std::size_t k = 0; k < sims.size(); ++k) {
+    if (sims[k]->defers_hash()) {
+      running.push_back(k);
+    } else {
+      sims[k]->run_until(kNoStop);
+    }
+  }
   std::vector<std::uint64_t> hashes(jobs.size(), kFnvOffset);
-  std::vector<std::size_t> running(jobs.size());
-  for (std::size_t k = 0; k < running.size(); ++k) running[k] = k;
   std::vector<std::string_view> texts;
   std::vector<std::uint64_t> lane_hashes;
   std::vector<bool> finished(jobs.size(), false);
@@ -483,6 +499,13 @@ std::vector<ReplayResult> run_replays(std::span<const ReplayJob> jobs) {
       sims[running[lane]]->clear_deferred_text();
     }
     std::erase_if(running, [&](std::size_t k) { return finished[k]; });
+    if (running.size() < kMinLanes) {
+      for (const std::size_t k : running) {
+        sims[k]->hash_inline_from(hashes[k]);
+        sims[k]->run_until(kNoStop);
+      }
+      running.clear();
+    }
   }
   std::vector<ReplayResult> results;
   results.reserve(jobs.size());
