@@ -1,4 +1,5 @@
 // The replay base of a sweep: the existing backtesters' input frame and config, read once.
+#include <bit>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -67,7 +68,11 @@ class ReplayBase final : public SweepBase {
  private:
   bool hb() const { return profile_ == StrategyProfile::kLegacyHummingbot; }
   absl::StatusOr<PointConfig> point_config(std::span<const Assignment> params) const;
+  std::string bars_key(const PointConfig& c) const;
   std::shared_ptr<const absl::StatusOr<Bars>> bars_for(const PointConfig& c) const;
+  struct SignalSlot;
+  std::shared_ptr<const SignalSlot> signals_for(const PointConfig& c, const Bars& bars,
+                                                const legacy::HbParams& params) const;
   absl::StatusOr<std::string> window_rows(const io::FrameWindow& window) const;
 
   StrategyProfile profile_;
@@ -82,6 +87,16 @@ class ReplayBase final : public SweepBase {
   // Bars per (window, price settings): built the first time a point needs them.
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const absl::StatusOr<Bars>>> bars_;
+  // HB bar signals per (bars, sizing rule, max_position_pct), likewise; at most
+  // kMaxSignalTables of them (about 0.6 MB each for 10,000 bars), later keys compute their
+  // signals in the loop (the same values: only the speed differs).
+  static constexpr std::size_t kMaxSignalTables = 64;
+  mutable std::map<std::string, std::shared_ptr<SignalSlot>> signals_;
+};
+
+struct ReplayBase::SignalSlot {
+  std::once_flag made;
+  legacy::HbSignalTable table;
 };
 
 absl::Status ReplayBase::load() {
@@ -151,10 +166,34 @@ absl::StatusOr<PointConfig> ReplayBase::point_config(std::span<const Assignment>
   return st;
 }
 
+std::string ReplayBase::bars_key(const PointConfig& c) const {
+  return hb() ? fmt::format("{}\x1f{}\x1f{}\x1f{}", c.window_text, c.hb.real_prices,
+                            c.hb.price_col, c.hb.return_col)
+              : fmt::format("{}\x1f{}", c.window_text, c.qb.price_col);
+}
+
+std::shared_ptr<const ReplayBase::SignalSlot> ReplayBase::signals_for(
+    const PointConfig& c, const Bars& bars, const legacy::HbParams& params) const {
+  const std::string key =
+      fmt::format("{}\x1e{}\x1e{:016x}", bars_key(c), static_cast<int>(params.options.sizing),
+                  std::bit_cast<std::uint64_t>(params.max_position_pct));
+  std::shared_ptr<SignalSlot> slot;
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    auto it = signals_.find(key);
+    if (it == signals_.end()) {
+      if (signals_.size() >= kMaxSignalTables) return nullptr;
+      it = signals_.emplace(key, std::make_shared<SignalSlot>()).first;
+    }
+    slot = it->second;
+  }
+  // Made once, outside the lock: another thread needing the same table waits here, others go on.
+  std::call_once(slot->made, [&] { slot->table = legacy::hb_signal_table(bars, params); });
+  return slot;
+}
+
 std::shared_ptr<const absl::StatusOr<Bars>> ReplayBase::bars_for(const PointConfig& c) const {
-  const std::string key = hb() ? fmt::format("{}\x1f{}\x1f{}\x1f{}", c.window_text,
-                                             c.hb.real_prices, c.hb.price_col, c.hb.return_col)
-                               : fmt::format("{}\x1f{}", c.window_text, c.qb.price_col);
+  const std::string key = bars_key(c);
   const std::lock_guard<std::mutex> lock(mu_);
   auto& slot = bars_[key];
   if (slot == nullptr) {
@@ -181,6 +220,7 @@ std::vector<store::RunRecord> ReplayBase::run_batch(std::span<const PointToRun> 
   struct Prepared {
     PointConfig config;
     std::shared_ptr<const absl::StatusOr<Bars>> bars;
+    std::shared_ptr<const SignalSlot> signals;  // HB, unless the table cache is full
     sim::ReplayConfig rc;
   };
   std::vector<store::RunRecord> records;
@@ -200,7 +240,12 @@ std::vector<store::RunRecord> ReplayBase::run_batch(std::span<const PointToRun> 
       continue;
     }
     sim::ReplayConfig rc = hb() ? io::hb_replay_config(config->hb) : io::qb_replay_config(config->qb);
-    prepared[i] = Prepared{std::move(*config), std::move(bars), std::move(rc)};
+    std::shared_ptr<const SignalSlot> signals;
+    if (hb()) {
+      signals = signals_for(*config, **bars, rc.params.hb);
+      if (signals != nullptr) rc.params.hb.signals = &signals->table;
+    }
+    prepared[i] = Prepared{std::move(*config), std::move(bars), std::move(signals), std::move(rc)};
   }
   std::vector<sim::ReplayJob> jobs;
   std::vector<std::size_t> job_point;  // which point a job runs

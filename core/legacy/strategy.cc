@@ -1,5 +1,6 @@
 #include "core/legacy/strategy.h"
 
+#include <bit>
 #include <cmath>
 #include <optional>
 
@@ -88,13 +89,25 @@ void submit(StepResult& out, const MarketBar& bar, const HbSignal& sig, double q
   out.commands.push(SubmitMarketOrder{qty, purpose});
 }
 
+// The bar's signal from a table made beforehand (HbParams::signals).
+const HbSignal& table_signal(const HbSignalTable& table, const MarketBar& bar,
+                             const HbParams& params) {
+  Q50_CHECK(table.sizing == params.options.sizing &&
+                std::bit_cast<std::uint64_t>(table.max_position_pct) ==
+                    std::bit_cast<std::uint64_t>(params.max_position_pct) &&
+                bar.index >= 0 && static_cast<std::uint64_t>(bar.index) < table.signals.size(),
+            "HB signal table made for other params or bars");
+  return table.signals[static_cast<std::size_t>(bar.index)];
+}
+
 // The step functions below update out.state (the state before the event) in place and push
 // their commands to out.commands (empty on entry).
 void hb_on_bar(StepResult& out, const MarketBar& bar, const HbParams& params) {
   HbState& s = out.state.hb;
   Q50_CHECK(!s.pending.active && !s.ended, "HB strategy got a bar while an order is in flight");
   s.last_price = bar.price;
-  const HbSignal sig = hb_signal(bar, params);
+  const HbSignal sig = params.signals != nullptr ? table_signal(*params.signals, bar, params)
+                                                 : hb_signal(bar, params);
   if (sig.direction == HbDirection::kHold) {
     if (std::fabs(s.position) <= kMinUnits) {
       return record_hold(out, bar, sig, HoldReason::kHoldNoPosition, params);
@@ -298,6 +311,15 @@ HbSignal hb_signal(const MarketBar& bar, const HbParams& params) {
                   : bar.side == 0 ? HbDirection::kShort
                                   : HbDirection::kHold;
   return sig;
+}
+
+HbSignalTable hb_signal_table(std::span<const MarketBar> bars, const HbParams& params) {
+  HbSignalTable table;
+  table.sizing = params.options.sizing;
+  table.max_position_pct = params.max_position_pct;
+  table.signals.reserve(bars.size());
+  for (const MarketBar& bar : bars) table.signals.push_back(hb_signal(bar, params));
+  return table;
 }
 
 StrategyState initial_state(const StrategyParams& params, double initial_balance) {

@@ -20,8 +20,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/check.h"
 #include "core/position_policy.h"
@@ -46,11 +48,16 @@ struct HbOptions {
   HbSizingMethod sizing = HbSizingMethod::kEnhanced;  // the sizing rule
 };
 
+struct HbSignalTable;
+
 struct HbParams {
   double max_position_pct = 0.5;
   double min_confidence_hold = 1.0;
   PnlFormula pnl = PnlFormula::kFromTruth;
   HbOptions options;
+  // Optional: the run's bar signals made beforehand (hb_signal_table, with these params'
+  // sizing rule and max_position_pct: checked); null computes each bar's as it comes.
+  const HbSignalTable* signals = nullptr;
 };
 
 struct QbParams {
@@ -284,6 +291,18 @@ void step_in_place(StepResult& io, const Event& event, const StrategyParams& par
 // generate_hummingbot_signal: inverted tier map, 3-way probabilities (spread_thresh absent),
 // target_pct of the sizing rule, direction from `side` (the long/short thresholds are unused).
 HbSignal hb_signal(const MarketBar& bar, const HbParams& params);
+
+// hb_signal of every bar of a run, by bar index. A bar's signal depends only on the bar, the
+// sizing rule and max_position_pct, so runs that share those three (most points of a sweep:
+// runner/sweep_replay.cc) can share one table; the strategy then looks each bar's signal up
+// (HbParams::signals) instead of computing it, about 40% of the replay loop's own work. The
+// same values either way.
+struct HbSignalTable {
+  HbSizingMethod sizing = HbSizingMethod::kEnhanced;
+  double max_position_pct = 0;
+  std::vector<HbSignal> signals;  // signals[i] = hb_signal(bars[i], params)
+};
+HbSignalTable hb_signal_table(std::span<const MarketBar> bars, const HbParams& params);
 
 }  // namespace q50::legacy
 

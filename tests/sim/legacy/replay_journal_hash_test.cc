@@ -88,6 +88,33 @@ void expect_same(const sim::ReplayResult& got, const sim::ReplayResult& want) {
   BOOST_TEST(got.journal_text == want.journal_text);
 }
 
+// A run given its bar signals beforehand (HbParams::signals, what a sweep shares between its
+// points) is the run that computes them bar by bar, on every HB case and for every sizing rule.
+BOOST_AUTO_TEST_CASE(a_signal_table_gives_the_same_run,
+                     *boost::unit_test::depends_on("hashed_lines_equal_text_lines_on_every_case")) {
+  std::size_t hb_cases = 0;
+  for (const Case& c : all_cases) {
+    if (c.config.params.profile != legacy::StrategyProfile::kLegacyHummingbot) continue;
+    ++hb_cases;
+    for (const HbSizingMethod sizing :
+         {HbSizingMethod::kSimple, HbSizingMethod::kKelly, HbSizingMethod::kVolatility,
+          HbSizingMethod::kSharpe, HbSizingMethod::kRiskParity, HbSizingMethod::kEnhanced}) {
+      BOOST_TEST_CONTEXT(c.name << ", " << hb_sizing_method_name(sizing)) {
+        sim::ReplayConfig rc = c.config;
+        rc.params.hb.options.sizing = sizing;
+        const sim::ReplayResult computed = sim::run_replay(c.bars, rc);
+        const legacy::HbSignalTable table = legacy::hb_signal_table(c.bars, rc.params.hb);
+        BOOST_TEST(table.signals.size() == c.bars.size());
+        rc.params.hb.signals = &table;
+        expect_same(sim::run_replay(c.bars, rc), computed);
+        const sim::ReplayJob jobs[] = {{c.bars, &rc}, {c.bars, &rc}, {c.bars, &rc}};
+        for (const auto& r : sim::run_replays(jobs)) expect_same(r, computed);
+      }
+    }
+  }
+  BOOST_TEST(hb_cases >= 9);
+}
+
 // Runs the test above filled all_cases with; both profiles, long and short runs, mixed.
 BOOST_AUTO_TEST_CASE(a_batch_of_runs_gives_each_run_its_own_result,
                      *boost::unit_test::depends_on("hashed_lines_equal_text_lines_on_every_case")) {
