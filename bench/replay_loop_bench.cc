@@ -21,7 +21,9 @@
 #include <vector>
 
 #include "bench/thread_cpu.h"
+#include "core/fnv_lanes.h"
 #include "core/legacy/strategy.h"
+#include "core/prng.h"
 #include "io/backtest_input.h"
 #include "sim/legacy/replay.h"
 
@@ -93,10 +95,11 @@ int main(int argc, char** argv) {
   std::printf("  cpu  ns/bar: min %.1f  median %.1f\n", cpu.front() / n, cpu[cpu.size() / 2] / n);
   std::printf("  wall ns/bar: min %.1f  median %.1f\n", wall.front() / n,
               wall[wall.size() / 2] / n);
-  // The same run K times in one thread through run_replays (a sweep thread's way: the K
-  // journals hashed side by side), per run; every fingerprint must be the one above.
-  for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{8}}) {
-    const std::vector<q50::sim::ReplayJob> jobs(k, q50::sim::ReplayJob{*bars, &rc});
+  // Per run, K runs in one thread through run_replays (a sweep thread's way: the K journals
+  // hashed side by side); every fingerprint must be the one above.
+  const auto time_batch = [&](const q50::sim::ReplayConfig& run_config, std::size_t k,
+                               const char* label) {
+    const std::vector<q50::sim::ReplayJob> jobs(k, q50::sim::ReplayJob{*bars, &run_config});
     std::vector<double> batch_cpu;
     for (int i = 0; i < std::max(5, reps / static_cast<int>(k)); ++i) {
       const double c0 = thread_cpu_ns();
@@ -104,39 +107,54 @@ int main(int argc, char** argv) {
       batch_cpu.push_back((thread_cpu_ns() - c0) / static_cast<double>(k));
       for (const auto& r : results) {
         if (r.fingerprint != fp) {
-          std::fprintf(stderr, "run_replays x%zu: fingerprint %016" PRIx64 " differs\n", k,
-                       r.fingerprint);
-          return 1;
+          std::fprintf(stderr, "run_replays x%zu%s: fingerprint %016" PRIx64 " differs\n", k,
+                       label, r.fingerprint);
+          return false;
         }
       }
     }
     std::sort(batch_cpu.begin(), batch_cpu.end());
-    std::printf("  run_replays x%zu, cpu ns/bar per run: min %.1f  median %.1f\n", k,
+    std::printf("  run_replays x%zu%s, cpu ns/bar per run: min %.1f  median %.1f\n", k, label,
                 batch_cpu.front() / n, batch_cpu[batch_cpu.size() / 2] / n);
+    return true;
+  };
+  for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4},
+                              std::size_t{8}}) {
+    if (!time_batch(rc, k, "")) return 1;
   }
   // Eight runs sharing one table of the bars' signals, as a sweep's points do (the table made
   // once, outside the timing, as a sweep makes it once for many points).
-  {
-    q50::sim::ReplayConfig shared = rc;
-    const q50::legacy::HbSignalTable table = q50::legacy::hb_signal_table(*bars, rc.params.hb);
-    shared.params.hb.signals = &table;
-    const std::vector<q50::sim::ReplayJob> jobs(8, q50::sim::ReplayJob{*bars, &shared});
-    std::vector<double> batch_cpu;
-    for (int i = 0; i < std::max(5, reps / 8); ++i) {
-      const double c0 = thread_cpu_ns();
-      const auto results = q50::sim::run_replays(jobs);
-      batch_cpu.push_back((thread_cpu_ns() - c0) / 8.0);
-      for (const auto& r : results) {
-        if (r.fingerprint != fp) {
-          std::fprintf(stderr, "run_replays x8 with a signal table: fingerprint %016" PRIx64
-                       " differs\n", r.fingerprint);
-          return 1;
-        }
-      }
+  q50::sim::ReplayConfig shared = rc;
+  const q50::legacy::HbSignalTable table = q50::legacy::hb_signal_table(*bars, rc.params.hb);
+  shared.params.hb.signals = &table;
+  if (!time_batch(shared, 8, " sharing a signal table")) return 1;
+
+  // The hash alone, on this run's journal text: byte-wise FNV-1a of one copy, and of eight
+  // copies side by side (core/fnv_lanes.h), per byte of one journal.
+  q50::sim::ReplayConfig with_text = rc;
+  with_text.keep_journal_text = true;
+  const std::string text = q50::sim::run_replay(*bars, with_text).journal_text;
+  const auto bytes = static_cast<double>(text.size());
+  std::vector<double> one, eight;
+  for (int i = 0; i < 20; ++i) {
+    double c0 = thread_cpu_ns();
+    const std::uint64_t h = q50::fnv1a(text);
+    one.push_back(thread_cpu_ns() - c0);
+    std::vector<std::string_view> texts(8, text);
+    std::vector<std::uint64_t> hashes(8, q50::kFnvOffset);
+    c0 = thread_cpu_ns();
+    q50::fnv1a_lanes(texts, hashes);
+    eight.push_back((thread_cpu_ns() - c0) / 8.0);
+    if (h != fp || hashes[7] != fp) {
+      std::fprintf(stderr, "the journal text's hash differs from the run's fingerprint\n");
+      return 1;
     }
-    std::sort(batch_cpu.begin(), batch_cpu.end());
-    std::printf("  run_replays x8 sharing a signal table, cpu ns/bar per run: min %.1f  median %.1f\n",
-                batch_cpu.front() / n, batch_cpu[batch_cpu.size() / 2] / n);
   }
+  std::sort(one.begin(), one.end());
+  std::sort(eight.begin(), eight.end());
+  std::printf("journal text: %.0f bytes/bar; FNV-1a cpu ns/byte, one text: min %.3f  median %.3f;"
+              " eight side by side, per text: min %.3f  median %.3f\n",
+              bytes / n, one.front() / bytes, one[one.size() / 2] / bytes, eight.front() / bytes,
+              eight[eight.size() / 2] / bytes);
   return 0;
 }
